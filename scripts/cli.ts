@@ -1,0 +1,40 @@
+// The `fxa-metrics` command: one subcommand per file in scripts/commands/.
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from './lib/errors.ts';
+import { fail } from './lib/command.ts';
+import { registerCommands } from './commands/index.ts';
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  ok
+  1  failure (dbt error, crash)
+  2  usage or configuration error (bad flag, missing key or secret, unreadable path)
+  3  data checks failed (dbt test of severity error, contract mismatch, rejected lines above --max-reject-rate)
+  4  locked: another run holds the data directory`;
+
+export function buildProgram(): Command {
+  const program = new Command('fxa-metrics')
+    .description('Firefox Accounts metrics events → analyst tables (dbt on DuckDB or Databricks).')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; everything else is a usage error.
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
+      process.exit(ExitCode.usage);
+    }
+    fail((e as Error).message, ExitCode.failure);
+  }
+}
+
+await main(process.argv);

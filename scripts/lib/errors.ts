@@ -1,0 +1,26 @@
+// Exit codes are part of the CLI's contract (README, --help): keep them here.
+export const ExitCode = {
+  ok: 0,
+  /** dbt error, crash, anything unexpected */
+  failure: 1,
+  /** bad flag, missing key or secret, unreadable path */
+  usage: 2,
+  /** data checks failed: dbt test of severity error, contract mismatch, too many rejected lines */
+  dataChecks: 3,
+  /** another run holds the data directory's lock */
+  locked: 4,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error that ends the command with one clear line on stderr and a given exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue = ExitCode.failure,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const usageError = (message: string) => new CliError(message, ExitCode.usage);

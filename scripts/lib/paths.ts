@@ -1,0 +1,34 @@
+// The data directory's layout, in one place. Everything the project writes
+// lives under the data dir; nothing under it is tracked by git.
+import { resolve, join } from 'node:path';
+
+export const DEFAULT_DATA_DIR = 'data';
+
+export function resolveDataDir(flag?: string): string {
+  return resolve(flag ?? process.env.FXA_DATA_DIR ?? DEFAULT_DATA_DIR);
+}
+
+export type RawTable = 'flow_events' | 'activity_events';
+export const RAW_TABLES: RawTable[] = ['flow_events', 'activity_events'];
+
+export function layout(dataDir: string) {
+  return {
+    root: dataDir,
+    /** raw zone: <raw>/<table>/day=YYYY-MM-DD/<load-id>.parquet */
+    raw: join(dataDir, 'raw'),
+    rawTable: (t: RawTable) => join(dataDir, 'raw', t),
+    rawPartition: (t: RawTable, day: string) => join(dataDir, 'raw', t, `day=${day}`),
+    /** rejected lines, one NDJSON file per load */
+    quarantine: join(dataDir, 'quarantine'),
+    /** one committed record per load: the manifest of loaded files */
+    loads: join(dataDir, 'loads'),
+    /** work area of loads in progress; never read by anything else */
+    staging: join(dataDir, '.staging'),
+    warehouse: join(dataDir, 'warehouse.duckdb'),
+    runs: join(dataDir, 'runs'),
+    dbtTarget: join(dataDir, 'dbt', 'target'),
+    dbtLogs: join(dataDir, 'dbt', 'logs'),
+    spark: join(dataDir, 'spark'),
+    lock: join(dataDir, 'fxa-metrics.lock'),
+  };
+}
