@@ -16,7 +16,10 @@ export function buildProgram(): Command {
   const program = new Command('fxa-metrics')
     .description('Firefox Accounts metrics events → analyst tables (dbt on DuckDB or Databricks).')
     .addHelpText('after', EXIT_CODES_HELP)
-    .showHelpAfterError('(run with --help for usage)')
+    // A usage error is one line: `fxa-metrics: <what is wrong> (see --help)`.
+    .configureOutput({
+      outputError: (str, write) => write(`fxa-metrics: ${str.trim().replace(/^error: /, '')} (see --help)\n`),
+    })
     .exitOverride();
   registerCommands(program);
   for (const c of program.commands) c.exitOverride();

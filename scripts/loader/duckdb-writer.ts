@@ -1,0 +1,201 @@
+// RawZoneWriter on DuckDB: rows are staged as NDJSON (one file per table),
+// then one statement per table reads them back with declared column types,
+// drops duplicates (within the batch, keeping the first occurrence, and
+// against the committed Parquet files of the same days) and writes Parquet
+// partitioned by day, all inside the load's staging dir.
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { layout, RAW_TABLES, type RawTable } from '../lib/paths.ts';
+import { DUPLICATE_KEYS, RAW_COLUMNS, type RawRow } from './raw-schema.ts';
+import { sqlString, sqlStringList } from './sql.ts';
+import type { RawZoneWriter, StagedOutput, WriteSummary } from './writer.ts';
+
+export const EMPTY_DAY = '1970-01-01';
+export const EMPTY_FILE = '_empty.parquet';
+
+/** An in-memory DuckDB that never downloads anything. Close it with closeSync(). */
+export async function openDuckDb(): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+}
+
+const FLUSH_BYTES = 4 << 20;
+
+class StagedTable {
+  fd: number | null = null;
+  buffer: string[] = [];
+  bufferedBytes = 0;
+  rows = 0;
+  perFile = new Map<string, number>();
+  days = new Set<string>();
+  constructor(readonly path: string) {}
+
+  add(json: string, sourceFile: string, day: string): void {
+    this.buffer.push(json);
+    this.bufferedBytes += json.length;
+    this.rows++;
+    this.perFile.set(sourceFile, (this.perFile.get(sourceFile) ?? 0) + 1);
+    this.days.add(day);
+    if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    if (this.fd === null) this.fd = openSync(this.path, 'w');
+    writeSync(this.fd, this.buffer.join(''));
+    this.buffer = [];
+    this.bufferedBytes = 0;
+  }
+
+  close(): void {
+    this.flush();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export class DuckDbRawZoneWriter implements RawZoneWriter {
+  private readonly tables: Record<RawTable, StagedTable>;
+  private ord = 0;
+
+  constructor(
+    private readonly opts: { dataDir: string; loadId: string; stagingDir: string },
+  ) {
+    mkdirSync(opts.stagingDir, { recursive: true });
+    this.tables = {
+      flow_events: new StagedTable(join(opts.stagingDir, 'flow_events.ndjson')),
+      activity_events: new StagedTable(join(opts.stagingDir, 'activity_events.ndjson')),
+    };
+  }
+
+  add(table: RawTable, row: RawRow, day: string): void {
+    // _ord keeps input order (file, then line) so the first occurrence of a duplicate wins.
+    const json = JSON.stringify(row);
+    const line = `${json.slice(0, -1)},"_ord":${this.ord++},"day":"${day}"}\n`;
+    this.tables[table].add(line, row.source_file, day);
+  }
+
+  staged(): Record<RawTable, Map<string, number>> {
+    return { flow_events: this.tables.flow_events.perFile, activity_events: this.tables.activity_events.perFile };
+  }
+
+  async finish(): Promise<WriteSummary> {
+    for (const t of RAW_TABLES) this.tables[t].close();
+    const instance = await openDuckDb();
+    const summary: WriteSummary = {
+      outputs: [],
+      written: { flow_events: new Map(), activity_events: new Map() },
+      daysTouched: [],
+    };
+    const days = new Set<string>();
+    try {
+      const con = await instance.connect();
+      try {
+        for (const t of RAW_TABLES) {
+          summary.outputs.push(...(await this.writeSchemaFile(con, t)));
+          if (this.tables[t].rows === 0) continue;
+          const outDir = join(this.opts.stagingDir, 'out', t);
+          mkdirSync(join(this.opts.stagingDir, 'out'), { recursive: true });
+          await con.run(this.copySql(t, outDir));
+          const outputs = this.collectOutputs(t, outDir);
+          for (const o of outputs) {
+            summary.outputs.push(o);
+            days.add(o.day);
+          }
+          summary.written[t] = await this.writtenPerFile(con, outputs.map((o) => o.staged));
+        }
+      } finally {
+        con.closeSync();
+      }
+    } finally {
+      instance.closeSync();
+    }
+    summary.daysTouched = [...days].sort();
+    return summary;
+  }
+
+  async abort(): Promise<void> {
+    for (const t of RAW_TABLES) this.tables[t].close();
+  }
+
+  /** The zero-row file that lets readers find a table before its first event (docs/raw-zone.md). */
+  private async writeSchemaFile(con: DuckDBConnection, t: RawTable): Promise<StagedOutput[]> {
+    const target = join(layout(this.opts.dataDir).rawPartition(t, EMPTY_DAY), EMPTY_FILE);
+    if (existsSync(target)) return [];
+    const staged = join(this.opts.stagingDir, `${t}${EMPTY_FILE}`);
+    const cols = RAW_COLUMNS[t].map(([name, type]) => `CAST(NULL AS ${type}) AS ${name}`).join(', ');
+    await con.run(`COPY (SELECT ${cols} LIMIT 0) TO ${sqlString(staged)} (FORMAT parquet)`);
+    return [{ table: t, day: EMPTY_DAY, staged, target }];
+  }
+
+  /** Committed data files of the days this batch touches: the only place an earlier copy of a key can be. */
+  private existingFiles(t: RawTable): string[] {
+    const out: string[] = [];
+    for (const day of [...this.tables[t].days].sort()) {
+      const dir = layout(this.opts.dataDir).rawPartition(t, day);
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir).sort()) {
+        if (name.endsWith('.parquet') && name !== EMPTY_FILE) out.push(join(dir, name));
+      }
+    }
+    return out;
+  }
+
+  private copySql(t: RawTable, outDir: string): string {
+    const cols = RAW_COLUMNS[t];
+    const declared = [...cols.map(([n, ty]) => `${n}: '${ty}'`), `_ord: 'BIGINT'`, `day: 'VARCHAR'`].join(', ');
+    const keys = DUPLICATE_KEYS[t];
+    const existing = this.existingFiles(t);
+    const notStoredYet = existing.length
+      ? `WHERE NOT EXISTS (
+           SELECT 1 FROM read_parquet(${sqlStringList(existing)}, hive_partitioning = false) AS e
+           WHERE ${keys.map((k) => `e.${k} IS NOT DISTINCT FROM f.${k}`).join(' AND ')})`
+      : '';
+    return `
+      COPY (
+        WITH staged AS (
+          SELECT * FROM read_json(${sqlString(this.tables[t].path)},
+            format = 'newline_delimited', columns = {${declared}}, maximum_object_size = 1073741824)
+        ),
+        firsts AS (
+          SELECT * FROM staged
+          QUALIFY row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY _ord) = 1
+        )
+        SELECT ${cols.map(([n]) => `f.${n}`).join(', ')}, f.day
+        FROM firsts AS f
+        ${notStoredYet}
+        ORDER BY f._ord
+      ) TO ${sqlString(outDir)} (FORMAT parquet, PARTITION_BY (day), FILENAME_PATTERN ${sqlString(`${this.opts.loadId}_{i}`)})`;
+  }
+
+  /** Staged Parquet files → their places in raw/; normally one file per day, named <load-id>.parquet. */
+  private collectOutputs(t: RawTable, outDir: string): StagedOutput[] {
+    if (!existsSync(outDir)) return [];
+    const out: StagedOutput[] = [];
+    for (const part of readdirSync(outDir).sort()) {
+      const m = /^day=(\d{4}-\d{2}-\d{2})$/.exec(part);
+      if (!m) continue;
+      const files = readdirSync(join(outDir, part)).filter((n) => n.endsWith('.parquet')).sort();
+      files.forEach((name, i) => {
+        const targetName = i === 0 ? `${this.opts.loadId}.parquet` : `${this.opts.loadId}-${i}.parquet`;
+        out.push({
+          table: t,
+          day: m[1],
+          staged: join(outDir, part, name),
+          target: join(layout(this.opts.dataDir).rawPartition(t, m[1]), targetName),
+        });
+      });
+    }
+    return out;
+  }
+
+  private async writtenPerFile(con: DuckDBConnection, files: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (files.length === 0) return out;
+    const reader = await con.runAndReadAll(
+      `SELECT source_file, count(*) AS n FROM read_parquet(${sqlStringList(files)}, hive_partitioning = false) GROUP BY source_file`,
+    );
+    for (const r of reader.getRowObjects()) out.set(String(r.source_file), Number(r.n));
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+// Input discovery and the HMAC key: the usage errors the CLI relies on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listLogFiles, resolveHmacKey } from '../../../scripts/loader/index.ts';
+import { CliError, ExitCode } from '../../../scripts/lib/errors.ts';
+import { tempDir } from './helpers.ts';
+
+const isUsage = (e: unknown) => e instanceof CliError && e.exitCode === ExitCode.usage;
+
+test('listLogFiles: log files of directories recursively and sorted, explicit files as given, no repeats', (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, 'sub'));
+  for (const f of ['b.log', 'a.ndjson', 'c.jsonl.gz', 'd.log.gz', 'notes.txt', 'e.json', join('sub', 'z.log')]) writeFileSync(join(dir, f), '');
+  writeFileSync(join(dir, 'explicit.txt'), '');
+  assert.deepEqual(listLogFiles([dir]), ['a.ndjson', 'b.log', 'c.jsonl.gz', 'd.log.gz', join('sub', 'z.log')].map((f) => join(dir, f)));
+  assert.deepEqual(listLogFiles([join(dir, 'explicit.txt'), join(dir, 'b.log'), dir]).slice(0, 3), [
+    join(dir, 'explicit.txt'),
+    join(dir, 'b.log'),
+    join(dir, 'a.ndjson'),
+  ]);
+  assert.equal(listLogFiles([dir, dir]).length, 5);
+});
+
+test('listLogFiles: a missing path is a usage error', (t) => {
+  const dir = tempDir(t);
+  assert.throws(() => listLogFiles([join(dir, 'nope.log')]), isUsage);
+});
+
+test('resolveHmacKey: key file first, else FXA_UID_HMAC_KEY; missing or empty is a usage error', (t) => {
+  const dir = tempDir(t);
+  const kf = join(dir, 'key');
+  writeFileSync(kf, 'from-file\n');
+  assert.equal(resolveHmacKey({ keyFile: kf, env: { FXA_UID_HMAC_KEY: 'from-env' } }), 'from-file');
+  assert.equal(resolveHmacKey({ env: { FXA_UID_HMAC_KEY: 'from-env' } }), 'from-env');
+  assert.throws(() => resolveHmacKey({ env: {} }), isUsage);
+  assert.throws(() => resolveHmacKey({ env: { FXA_UID_HMAC_KEY: '' } }), isUsage);
+  assert.throws(() => resolveHmacKey({ keyFile: join(dir, 'missing'), env: {} }), isUsage);
+  writeFileSync(kf, '');
+  assert.throws(() => resolveHmacKey({ keyFile: kf, env: { FXA_UID_HMAC_KEY: 'x' } }), isUsage);
+});
