@@ -2,7 +2,11 @@
 import type { Command } from 'commander';
 import { register as load } from './load.ts';
 import { register as generate } from './generate.ts';
+import { register as nightly } from './nightly.ts';
+import { register as build } from './build.ts';
+import { register as backfill } from './backfill.ts';
+import { register as validate } from './validate.ts';
 
 export function registerCommands(program: Command): void {
-  for (const register of [load, generate]) register(program);
+  for (const register of [load, generate, nightly, build, backfill, validate]) register(program);
 }

@@ -5,6 +5,7 @@ import { configureLog, log, type LogFormat } from '../lib/log.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { registerSecret } from '../lib/secrets.ts';
 import { listLogFiles, loadFiles, resolveHmacKey, type LoadResult } from '../loader/index.ts';
+import { loadUnderLock } from '../orchestration/load-lock.ts';
 
 interface LoadFlags {
   dataDir?: string;
@@ -60,7 +61,7 @@ A file loaded before (same content) is not loaded again.`,
         registerSecret(hmacKey);
         listLogFiles(inputs);
         const dataDir = resolveDataDir(flags.dataDir);
-        const result = await loadFiles({ dataDir, hmacKey, inputs, progress: 'auto' });
+        const result = await loadUnderLock(dataDir, () => loadFiles({ dataDir, hmacKey, inputs, progress: 'auto' }));
         if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
         if (flags.logFormat === 'json') log.info('load finished', { load_id: result.loadId, noop: result.noop, counts: result.counts });
         else process.stderr.write(countsTable(result));

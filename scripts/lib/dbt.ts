@@ -1,11 +1,15 @@
-// Runs dbt (via zx) for a data dir: the project's .venv by default. dbt's
-// own output (target/, logs/) goes under the data dir, so runs on different
-// data dirs never share state.
-import { $ } from 'zx';
+// Runs dbt (via zx) for a data dir: the project's .venv by default, or a
+// container when FXA_DBT_RUNNER=docker. dbt's own output (target/, logs/)
+// goes under the data dir, so runs on different data dirs never share state.
+import { $, type ProcessPromise } from 'zx';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { layout } from './paths.ts';
+import { usageError } from './errors.ts';
 import { projectRoot, venvBin, ensurePythonEnv } from '../setup/python-env.ts';
+import { dockerRunArgs, dockerImageTag, ensureDockerImage, DOCKER_SECRET_ENV } from './dbt-docker.ts';
+
+export { dockerRunArgs, dockerImageTag, dockerBuildArgs } from './dbt-docker.ts';
 
 export interface DbtOptions {
   dataDir: string;
@@ -39,8 +43,22 @@ export interface RunResults {
   elapsed_time: number;
 }
 
+export type DbtRunner = 'venv' | 'docker';
+
+/** FXA_DBT_RUNNER: `venv` (default) or `docker`. */
+export function dbtRunner(env: NodeJS.ProcessEnv = process.env): DbtRunner {
+  const r = env.FXA_DBT_RUNNER ?? 'venv';
+  if (r !== 'venv' && r !== 'docker') throw usageError(`FXA_DBT_RUNNER must be venv or docker, not '${r}'`);
+  return r;
+}
+
 /** The environment dbt runs with for a data dir and target. */
 export function dbtEnv(opts: DbtOptions): Record<string, string> {
+  return { ...dbtBaseEnv(opts), ...opts.env };
+}
+
+/** dbtEnv without the caller's extra variables (which may hold secrets). */
+function dbtBaseEnv(opts: DbtOptions): Record<string, string> {
   const l = layout(opts.dataDir);
   return {
     FXA_DATA_DIR: opts.dataDir,
@@ -51,7 +69,8 @@ export function dbtEnv(opts: DbtOptions): Record<string, string> {
     DBT_LOG_PATH: l.dbtLogs,
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DBT_PARTIAL_PARSE: 'true',
-    ...opts.env,
+    // dbt's output ends up in run reports and log lines: no colour codes
+    DBT_USE_COLORS: 'false',
   };
 }
 
@@ -63,14 +82,54 @@ export function dbtArgs(command: string[], opts: DbtOptions): string[] {
   return args;
 }
 
+// dbt processes started by this process, so that a signal handler can stop
+// them before the data dir's lock is released.
+const running = new Set<ProcessPromise>();
+
+/** Sends a signal to every dbt process this process started and that still runs. */
+export function killRunningDbt(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const p of running) {
+    try {
+      p.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRun> {
-  ensurePythonEnv(opts.target === 'spark' ? ['spark'] : []);
+  const runner = dbtRunner();
   const env = { ...process.env, ...dbtEnv(opts) };
   const args = dbtArgs(command, opts);
   const rr = join(layout(opts.dataDir).dbtTarget, 'run_results.json');
   rmSync(rr, { force: true }); // never report an earlier invocation's results
-  const p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`${venvBin('dbt')} ${args}`;
-  const out = await p;
+  let p: ProcessPromise;
+  if (runner === 'docker') {
+    const image = await ensureDockerImage(projectRoot, dockerImageTag(projectRoot));
+    // Values that may be secret travel by name only (`-e NAME`): docker reads
+    // them from this process's environment, so they never show in `ps`.
+    const byName = [...Object.keys(opts.env ?? {}), ...DOCKER_SECRET_ENV.filter((k) => env[k] !== undefined)];
+    const dockerArgs = dockerRunArgs({
+      projectRoot,
+      dataDir: opts.dataDir,
+      image,
+      dbtArgs: args,
+      env: dbtBaseEnv(opts),
+      passThrough: [...new Set(byName)],
+      user: typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid!()}` : undefined,
+    });
+    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`docker ${dockerArgs}`;
+  } else {
+    ensurePythonEnv(opts.target === 'spark' ? ['spark'] : opts.target === 'databricks' ? ['databricks'] : []);
+    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`${venvBin('dbt')} ${args}`;
+  }
+  running.add(p);
+  let out;
+  try {
+    out = await p;
+  } finally {
+    running.delete(p);
+  }
   const runResults = existsSync(rr) ? (JSON.parse(readFileSync(rr, 'utf8')) as RunResults) : null;
   return { exitCode: out.exitCode ?? 1, stdout: out.stdout, stderr: out.stderr, runResults };
 }

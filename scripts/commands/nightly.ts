@@ -1,0 +1,51 @@
+// `fxa-metrics nightly`: the scheduled job (scripts/orchestration/nightly.ts).
+import type { Command } from 'commander';
+import { action } from '../lib/command.ts';
+import { resolveDataDir } from '../lib/paths.ts';
+import { runNightly } from '../orchestration/nightly.ts';
+import { parseDayFlag } from '../orchestration/days.ts';
+import { addCommonOptions, finishRun, parsePositiveInt, parseRate, resolveTarget, startLogging, DEFAULT_SAMPLE, type CommonFlags } from '../orchestration/cli-options.ts';
+
+interface NightlyFlags extends CommonFlags {
+  input: string;
+  date?: string;
+  hmacKeyFile?: string;
+  maxRejectRate: string;
+  sample: string;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('nightly')
+    .description('Load new log files, rebuild the days they touched, validate, and write a run report.')
+    .requiredOption('--input <dir>', 'directory of log files; files loaded before (same checksum) are not loaded again')
+    .option('--date <YYYY-MM-DD>', 'also rebuild this day, even when nothing new touched it')
+    .option('--hmac-key-file <file>', 'file holding the uid HMAC key (default: $FXA_UID_HMAC_KEY)')
+    .option('--max-reject-rate <rate>', 'fail the data checks (exit 3) when rejected/read lines exceed this share', '0.01')
+    .option('--sample <n>', 'rows per table checked against its row schema', String(DEFAULT_SAMPLE));
+  addCommonOptions(cmd).addHelpText(
+    'after',
+    `
+Days rebuilt: one contiguous range from the earliest to the latest day touched
+(a late file for an early day widens it), plus days left by an interrupted run
+(<data-dir>/runs/pending-days.json). Nothing new and no --date: does nothing,
+exit 0. Report: <data-dir>/runs/<run-id>.json.`,
+  );
+  cmd.action(
+    action(async (flags: NightlyFlags) => {
+      startLogging(flags);
+      const outcome = await runNightly({
+        input: flags.input,
+        dataDir: resolveDataDir(flags.dataDir),
+        target: resolveTarget(flags.target),
+        date: parseDayFlag('--date', flags.date),
+        hmacKeyFile: flags.hmacKeyFile,
+        maxRejectRate: parseRate(flags.maxRejectRate),
+        sample: parsePositiveInt('--sample', flags.sample, 0),
+        // the loader's progress lines are plain text: keep them out of JSON logs
+        progress: flags.logFormat === 'json' ? 'never' : 'auto',
+      });
+      return finishRun(outcome, flags);
+    }),
+  );
+}

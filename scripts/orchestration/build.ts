@@ -1,0 +1,68 @@
+// `build` and `backfill`: rebuild models for days already loaded, under the
+// data dir's lock, without loading anything. A backfill is a build in
+// bounded chunks so that one long range never becomes one huge transaction.
+import { CliError, ExitCode } from '../lib/errors.ts';
+import { log } from '../lib/log.ts';
+import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
+import { acquireLock } from './lock.ts';
+import { chunkRange, type DayRange } from './days.ts';
+import { markBuilt } from './pending.ts';
+import { newReport, writeReport, type RunReport } from './report.ts';
+import { buildStep, checksStep, ensureBuildSection } from './steps.ts';
+import type { RunOutcome } from './nightly.ts';
+import { uploadStep, volumePath } from './upload.ts';
+
+export interface BuildOptions {
+  dataDir: string;
+  target: WarehouseTarget;
+  /** null with fullRefresh: rebuild every table from scratch */
+  range: DayRange | null;
+  fullRefresh?: boolean;
+  /** backfill: days per dbt invocation */
+  chunkDays?: number;
+  sample: number;
+}
+
+export async function runBuild(command: 'build' | 'backfill', opts: BuildOptions): Promise<RunOutcome> {
+  await checkTargetConfig(opts.target);
+  const volume = volumePath(opts.target);
+  const chunks = opts.range && opts.chunkDays ? chunkRange(opts.range, opts.chunkDays) : [opts.range];
+  const lock = acquireLock(opts.dataDir, command);
+  const report = newReport(command, opts.dataDir, opts.target);
+  let reportFile = '';
+  try {
+    // the raw zone may have been loaded by a standalone `load`: bring it over first
+    if (volume) await uploadStep(report, opts.dataDir, volume);
+    await buildChunks(report, opts, chunks);
+  } catch (e) {
+    // the exit code the command will end with (a CliError carries its own)
+    report.exitCode = e instanceof CliError ? e.exitCode : ExitCode.failure;
+    report.status = 'failed';
+    report.problems.push((e as Error).message);
+    throw e;
+  } finally {
+    report.endedAt = new Date().toISOString();
+    reportFile = writeReport(report);
+    lock.release();
+  }
+  return { report, reportFile };
+}
+
+async function buildChunks(report: RunReport, opts: BuildOptions, chunks: Array<DayRange | null>): Promise<void> {
+  ensureBuildSection(report, opts.fullRefresh ? 'full-refresh' : opts.range ? 'range' : 'full');
+  let crashed = false;
+  for (const [i, chunk] of chunks.entries()) {
+    if (chunks.length > 1) log.info(`chunk ${i + 1}/${chunks.length}: ${chunk!.from}..${chunk!.to}`);
+    const { built, summary } = await buildStep(report, { dataDir: opts.dataDir, target: opts.target, range: chunk, fullRefresh: opts.fullRefresh });
+    if (built) markBuilt(opts.dataDir, chunk ?? 'all');
+    if (!built) {
+      // Later chunks build on earlier ones (look-backs): stop at the first failed one.
+      crashed = summary.crashed;
+      if (i < chunks.length - 1) log.error(`stopping: chunk ${chunk?.from}..${chunk?.to} did not build; ${chunks.length - i - 1} chunk(s) left`);
+      break;
+    }
+  }
+  if (!crashed) await checksStep(report, { dataDir: opts.dataDir, target: opts.target, sample: opts.sample });
+  const where = opts.fullRefresh ? 'full refresh' : opts.range ? `${opts.range.from}..${opts.range.to}` : 'every day';
+  report.message = report.exitCode === ExitCode.ok ? `built ${where}` : `build of ${where}: ${report.problems.length} problem(s)`;
+}

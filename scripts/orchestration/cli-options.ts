@@ -1,0 +1,68 @@
+// Options shared by the orchestration commands, parsed the same way everywhere.
+import { Option, type Command } from 'commander';
+import { usageError } from '../lib/errors.ts';
+import { configureLog, log, logFormat, type LogFormat } from '../lib/log.ts';
+import type { WarehouseTarget } from '../lib/warehouse/index.ts';
+import { formatSummary } from './summary.ts';
+import { reportJson } from './report.ts';
+import type { RunOutcome } from './nightly.ts';
+
+export const DEFAULT_SAMPLE = 1000;
+
+export interface CommonFlags {
+  dataDir?: string;
+  target?: string;
+  json?: boolean;
+  logFormat: LogFormat;
+}
+
+export function addCommonOptions(cmd: Command, opts: { json?: boolean } = { json: true }): Command {
+  cmd
+    .option('--data-dir <dir>', 'data directory (default: $FXA_DATA_DIR or ./data)')
+    .addOption(new Option('--target <target>', 'warehouse / dbt target (default: $FXA_DBT_TARGET or duckdb)').choices(['duckdb', 'databricks']))
+    .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'));
+  if (opts.json) cmd.option('--json', 'print the run report as JSON on stdout');
+  return cmd;
+}
+
+export function resolveTarget(flag: string | undefined): WarehouseTarget {
+  const t = flag ?? process.env.FXA_DBT_TARGET ?? 'duckdb';
+  if (t !== 'duckdb' && t !== 'databricks') throw usageError(`target must be duckdb or databricks, got '${t}' (FXA_DBT_TARGET)`);
+  return t;
+}
+
+export function parseRate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw usageError(`--max-reject-rate must be a number between 0 and 1, got '${value}'`);
+  return n;
+}
+
+export function parsePositiveInt(flag: string, value: string, min = 1): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min) throw usageError(`${flag} must be a whole number ≥ ${min}, got '${value}'`);
+  return n;
+}
+
+export function startLogging(flags: CommonFlags): void {
+  configureLog({ format: flags.logFormat });
+}
+
+/** The end of every run: summary on stderr, the report on stdout with --json; returns the exit code. */
+export function finishRun(outcome: RunOutcome, flags: CommonFlags): number {
+  const { report, reportFile } = outcome;
+  if (logFormat() === 'json') {
+    log.info('run finished', {
+      run_id: report.runId,
+      command: report.command,
+      status: report.status,
+      exit_code: report.exitCode,
+      message: report.message,
+      problems: report.problems,
+      report: reportFile,
+    });
+  } else {
+    process.stderr.write(formatSummary(report, reportFile) + '\n');
+  }
+  if (flags.json) process.stdout.write(reportJson(report) + '\n');
+  return report.exitCode;
+}

@@ -1,0 +1,114 @@
+// The nightly job: lock → load new files → rebuild the days they touched
+// (plus days left pending by an interrupted run, plus --date) → validate →
+// run report. Re-running after a crash finishes the job: days are kept in
+// runs/pending-days.json until a build of them succeeded.
+import { existsSync, statSync } from 'node:fs';
+import { CliError, ExitCode, usageError } from '../lib/errors.ts';
+import { log } from '../lib/log.ts';
+import { registerSecret } from '../lib/secrets.ts';
+import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
+import { loadFiles, resolveHmacKey } from '../loader/index.ts';
+import { acquireLock } from './lock.ts';
+import { coveringRange, type DayRange } from './days.ts';
+import { markBuilt, markLoadDone, markLoadStarted, readPending } from './pending.ts';
+import { newReport, writeReport, type RunReport } from './report.ts';
+import { buildStep, checksStep, raise } from './steps.ts';
+import { uploadStep, volumePath } from './upload.ts';
+
+export interface NightlyOptions {
+  input: string;
+  dataDir: string;
+  target: WarehouseTarget;
+  /** force a rebuild of this day */
+  date?: string;
+  hmacKeyFile?: string;
+  /** share of rejected lines (of lines read) above which the run fails its data checks */
+  maxRejectRate: number;
+  /** rows per table that validate checks against the row schema */
+  sample: number;
+  progress?: 'auto' | 'never';
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  reportFile: string;
+}
+
+/** Everything that can be wrong with the invocation, checked before the lock is taken or anything written. */
+export async function checkNightlyConfig(opts: NightlyOptions): Promise<{ key: string; volume: string | null }> {
+  if (!existsSync(opts.input) || !statSync(opts.input).isDirectory()) throw usageError(`--input ${opts.input} is not a directory`);
+  if (!(opts.maxRejectRate >= 0 && opts.maxRejectRate <= 1)) throw usageError(`--max-reject-rate must be between 0 and 1, got '${opts.maxRejectRate}'`);
+  const key = resolveHmacKey({ keyFile: opts.hmacKeyFile, env: process.env });
+  registerSecret(key);
+  await checkTargetConfig(opts.target);
+  return { key, volume: volumePath(opts.target) };
+}
+
+export async function runNightly(opts: NightlyOptions): Promise<RunOutcome> {
+  const { key: hmacKey, volume } = await checkNightlyConfig(opts);
+  const lock = acquireLock(opts.dataDir, 'nightly');
+  const report = newReport('nightly', opts.dataDir, opts.target);
+  let reportFile = '';
+  try {
+    await nightlySteps(report, opts, hmacKey, volume);
+  } catch (e) {
+    // the exit code the command will end with (a CliError carries its own)
+    report.exitCode = e instanceof CliError ? e.exitCode : ExitCode.failure;
+    report.status = 'failed';
+    report.problems.push((e as Error).message);
+    report.message = 'the run failed';
+    throw e;
+  } finally {
+    report.endedAt = new Date().toISOString();
+    reportFile = writeReport(report);
+    lock.release();
+  }
+  return { report, reportFile };
+}
+
+async function nightlySteps(report: RunReport, opts: NightlyOptions, hmacKey: string, volume: string | null): Promise<void> {
+  log.info('nightly started', { run_id: report.runId, input: opts.input, data_dir: opts.dataDir });
+  let state = markLoadStarted(opts.dataDir, readPending(opts.dataDir));
+  const result = await loadFiles({ dataDir: opts.dataDir, hmacKey, inputs: [opts.input], progress: opts.progress ?? 'auto' });
+  state = markLoadDone(opts.dataDir, state, result.daysTouched);
+  const rate = result.counts.lines_read > 0 ? result.counts.rejected / result.counts.lines_read : 0;
+  report.load = { ...result, rejectRate: rate, maxRejectRate: opts.maxRejectRate };
+  log.info(result.noop ? 'no new files to load' : `loaded ${result.files.filter((f) => f.status === 'loaded').length} new file(s)`, {
+    load_id: result.loadId,
+    lines_read: result.counts.lines_read,
+    rejected: result.counts.rejected,
+    days_touched: result.daysTouched,
+  });
+  if (rate > opts.maxRejectRate) {
+    raise(report, ExitCode.dataChecks, `${result.counts.rejected} of ${result.counts.lines_read} lines rejected (${pct(rate)} > --max-reject-rate ${pct(opts.maxRejectRate)})`);
+  }
+
+  // Test hook: die right after the load, as a crash between load and dbt would.
+  if (process.env.FXA_TEST_KILL_AFTER_LOAD === '1') process.kill(process.pid, 'SIGKILL');
+
+  const days = [...state.days, ...(opts.date ? [opts.date] : [])];
+  const range: DayRange | null = coveringRange(days);
+  if (!state.needsFullBuild && range === null) {
+    report.status = report.exitCode === ExitCode.ok ? 'noop' : report.status;
+    report.message = 'nothing new to load and no day to rebuild';
+    log.info(report.message);
+    return;
+  }
+  if (state.needsFullBuild) log.warn('an earlier run died while loading: rebuilding every day once');
+  if (volume) await uploadStep(report, opts.dataDir, volume);
+  const { built } = await buildStep(report, { dataDir: opts.dataDir, target: opts.target, range: state.needsFullBuild ? null : range });
+  report.build!.days = [...new Set(days)].sort();
+  if (built) markBuilt(opts.dataDir, state.needsFullBuild ? 'all' : range!);
+  else log.warn('the build did not finish: its days stay pending for the next run', { days: report.build!.days });
+
+  if (!report.build!.dbt.some((d) => d.crashed)) await checksStep(report, { dataDir: opts.dataDir, target: opts.target, sample: opts.sample });
+  report.message = describe(report, range, state.needsFullBuild ?? false);
+}
+
+function describe(r: RunReport, range: DayRange | null, full: boolean): string {
+  const what = full ? 'rebuilt every day' : range ? `rebuilt ${range.from}..${range.to}` : 'rebuilt';
+  if (r.exitCode === ExitCode.ok) return what;
+  return `${what}; ${r.problems.length} problem(s)`;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;

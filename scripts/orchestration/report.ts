@@ -1,0 +1,102 @@
+// The run report: <data dir>/runs/<run-id>.json, one per nightly/build/
+// backfill run, written even when the run does nothing or fails.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { layout } from '../lib/paths.ts';
+import { redact } from '../lib/secrets.ts';
+import type { DbtSummary } from './dbt-results.ts';
+import type { Finding } from './validate.ts';
+import type { DayRange } from './days.ts';
+
+export type RunStatus = 'ok' | 'noop' | 'dbt_failed' | 'data_checks_failed' | 'failed';
+
+export interface LoadSection {
+  loadId: string | null;
+  files: Array<{ path: string; sha256: string; bytes: number; status: string; counts: unknown }>;
+  counts: {
+    lines_read: number;
+    loaded_flow_events: number;
+    loaded_activity_events: number;
+    duplicates: number;
+    skipped: number;
+    rejected: number;
+    rejected_by_reason: Record<string, number>;
+  };
+  daysTouched: string[];
+  quarantineFile: string | null;
+  rejectRate: number;
+  maxRejectRate: number;
+}
+
+export interface BuildSection {
+  /** 'full' = every day (no from/to vars), 'full-refresh' = tables rebuilt from scratch */
+  mode: 'range' | 'full' | 'full-refresh';
+  ranges: DayRange[];
+  days: string[];
+  dbt: Array<Omit<DbtSummary, 'nodeErrors' | 'testFailures' | 'skipped'> & { range: DayRange | null }>;
+}
+
+export interface RunReport {
+  runId: string;
+  command: string;
+  dataDir: string;
+  target: string;
+  startedAt: string;
+  endedAt: string | null;
+  status: RunStatus;
+  exitCode: number;
+  message: string;
+  load: LoadSection | null;
+  /** Databricks target: the raw-zone upload before dbt */
+  upload: { volume: string; files: number } | null;
+  build: BuildSection | null;
+  tables: Record<string, number> | null;
+  validation: { findings: Finding[]; tables: Array<{ table: string; columns: number; sampledRows: number }> } | null;
+  /** every reason the exit code is not 0 */
+  problems: string[];
+}
+
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function newReport(command: string, dataDir: string, target: string): RunReport {
+  const started = new Date();
+  return {
+    runId: newRunId(started),
+    command,
+    dataDir,
+    target,
+    startedAt: started.toISOString(),
+    endedAt: null,
+    status: 'ok',
+    exitCode: 0,
+    message: '',
+    load: null,
+    upload: null,
+    build: null,
+    tables: null,
+    validation: null,
+    problems: [],
+  };
+}
+
+export function reportPath(dataDir: string, runId: string): string {
+  return join(layout(dataDir).runs, `${runId}.json`);
+}
+
+/** Serialised through redact(): a secret that slipped into a dbt message never reaches the file. */
+export function reportJson(report: RunReport): string {
+  return redact(JSON.stringify(report, null, 2));
+}
+
+export function writeReport(report: RunReport): string {
+  const p = reportPath(report.dataDir, report.runId);
+  mkdirSync(layout(report.dataDir).runs, { recursive: true });
+  const tmp = `${p}.tmp`;
+  writeFileSync(tmp, reportJson(report) + '\n');
+  renameSync(tmp, p);
+  return p;
+}

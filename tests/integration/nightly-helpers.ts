@@ -1,0 +1,106 @@
+// Shared by the nightly integration tests: run the real CLI, make small
+// generated logs, and compare two DuckDB warehouses table by table.
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { generateLogs } from '../../scripts/generator/index.ts';
+import { readTableContracts } from '../../scripts/orchestration/table-contracts.ts';
+
+export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(projectRoot, 'bin', 'fxa-metrics.mjs');
+export const TEST_KEY = 'nightly-test-hmac-key-5f3a9c';
+export const MART_TABLES = readTableContracts().map((c) => c['x-table']);
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of a CLI run: the test key, nothing inherited that could change the target. */
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, FXA_UID_HMAC_KEY: TEST_KEY, ...extra };
+  delete env.FXA_DBT_TARGET;
+  delete env.FXA_DATA_DIR;
+  delete env.FXA_DBT_RUNNER;
+  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
+  return env;
+}
+
+export function cli(args: string[], extraEnv: Record<string, string | undefined> = {}): CliResult {
+  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: projectRoot,
+    env: cliEnv(extraEnv),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the CLI in its own process group, so a test can kill it together with its dbt. */
+export function cliDetached(args: string[], extraEnv: Record<string, string | undefined> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: projectRoot, env: cliEnv(extraEnv), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.resume();
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout: '', stderr })),
+  );
+  return { child, done };
+}
+
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `fxa-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A few days of small generated logs; returns the day files in day order. */
+export async function makeLogs(out: string, opts: { start: string; days: number; users?: number; seed?: number }): Promise<string[]> {
+  const r = await generateLogs({ out, start: opts.start, days: opts.days, users: opts.users ?? 100, seed: opts.seed ?? 11 });
+  return r.files;
+}
+
+export function feed(files: string[], inputDir: string, rename?: (name: string) => string): void {
+  mkdirSync(inputDir, { recursive: true });
+  for (const f of files) copyFileSync(f, join(inputDir, rename ? rename(basename(f)) : basename(f)));
+}
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export interface TableDiff {
+  table: string;
+  leftRows: number;
+  rightRows: number;
+  onlyLeft: number;
+  onlyRight: number;
+}
+
+/** Row counts and EXCEPT ALL both ways, for every mart, between two warehouse files. */
+export async function compareWarehouses(left: string, right: string, tables: string[] = MART_TABLES): Promise<TableDiff[]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    await c.run(`attach ${sqlString(left)} as l (read_only)`);
+    await c.run(`attach ${sqlString(right)} as r (read_only)`);
+    const out: TableDiff[] = [];
+    for (const t of tables) {
+      const q = async (sql: string) => Number((await c.runAndReadAll(sql)).getRowObjectsJS()[0].n);
+      const id = `main."${t.replace(/"/g, '""')}"`;
+      out.push({
+        table: t,
+        leftRows: await q(`select count(*) as n from l.${id}`),
+        rightRows: await q(`select count(*) as n from r.${id}`),
+        onlyLeft: await q(`select count(*) as n from (select * from l.${id} except all select * from r.${id})`),
+        onlyRight: await q(`select count(*) as n from (select * from r.${id} except all select * from l.${id})`),
+      });
+    }
+    return out;
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
