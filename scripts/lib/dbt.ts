@@ -120,8 +120,8 @@ export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRu
     });
     p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`docker ${dockerArgs}`;
   } else {
-    ensurePythonEnv(opts.target === 'spark' ? ['spark'] : opts.target === 'databricks' ? ['databricks'] : []);
-    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`${venvBin('dbt')} ${args}`;
+    const venv = ensurePythonEnv(opts.target === 'spark' ? ['spark'] : opts.target === 'databricks' ? ['databricks'] : []);
+    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`${venvBin('dbt', venv)} ${args}`;
   }
   running.add(p);
   let out;

@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const venvDir = join(projectRoot, '.venv');
-export const venvBin = (tool: string) => join(venvDir, 'bin', tool);
+export const venvBin = (tool: string, dir: string = venvDir) => join(dir, 'bin', tool);
+
+// dbt-databricks pins dbt-spark below the release requirements-spark.txt
+// needs, so the Databricks target gets a virtual environment of its own.
+const databricksVenvDir = join(projectRoot, '.venv-databricks');
 
 const requirementFiles: Record<string, string> = {
   core: 'requirements.txt',
@@ -25,8 +29,11 @@ function run(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
-/** Ensures .venv exists and holds the given requirement sets ('core' always). */
-export function ensurePythonEnv(extras: string[] = []): void {
+/**
+ * Ensures the virtual environment for the given requirement sets ('core'
+ * always) exists and is up to date; returns its directory.
+ */
+export function ensurePythonEnv(extras: string[] = []): string {
   const sets = ['core', ...extras.filter((e) => e !== 'core')];
   const files = sets.map((s) => {
     const f = requirementFiles[s];
@@ -36,19 +43,21 @@ export function ensurePythonEnv(extras: string[] = []): void {
   const hash = createHash('sha256');
   for (const f of files) hash.update(readFileSync(join(projectRoot, f)));
   const wanted = hash.digest('hex');
-  const stamp = join(venvDir, `.fxa-${sets.join('+')}.sha256`);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
+  const dir = sets.includes('databricks') ? databricksVenvDir : venvDir;
+  const stamp = join(dir, `.fxa-${sets.join('+')}.sha256`);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return dir;
 
   const python = process.env.PYTHON ?? 'python3';
-  if (!existsSync(venvBin('python'))) {
-    process.stderr.write(`setting up Python environment in ${venvDir}\n`);
-    run(python, ['-m', 'venv', venvDir]);
+  if (!existsSync(venvBin('python', dir))) {
+    process.stderr.write(`setting up Python environment in ${dir}\n`);
+    run(python, ['-m', 'venv', dir]);
   }
   const pipArgs = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
   for (const f of files) pipArgs.push('-r', f);
   process.stderr.write(`installing Python requirements: ${files.join(', ')}\n`);
-  run(venvBin('python'), pipArgs);
+  run(venvBin('python', dir), pipArgs);
   writeFileSync(stamp, wanted);
+  return dir;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
