@@ -1,0 +1,65 @@
+{#
+    The days one incremental run reads and rebuilds, for one kind of model,
+    from the vars `from` / `to` (the days whose raw data changed) and the
+    look-back vars. Returns none on a full build (first run, --full-refresh,
+    or no `from`): then models read and write everything.
+
+      kind          rebuilds (write)              reads
+      day           [from, to]                    [from, to]
+      flow          [from - F, to + F]            [from - 2F, to + 2F]
+      multi_device  [from, to + M]                [from - M, to + M]
+
+    F = flow_lookback_days, M = multi_device_lookback_days. Why `flow` reaches
+    F days past `to`: a late begin event can move a flow's begin (and its
+    export_date) up to F days earlier, and a late uid changes the uid of the
+    flow's experiment rows on other days. It reads a further F days on each
+    side so that every flow it rebuilds is seen whole (flows last < F days).
+    The model passes its own is_incremental(): in dbt unit tests only the
+    model's copy of it can be overridden.
+#}
+{% macro fxa_run_window(kind, incremental) %}
+    {%- if not incremental or var('from', none) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set first = fxa_parse_day('from', var('from')) -%}
+    {%- set last = fxa_parse_day('to', var('to', none) if var('to', none) is not none else var('from')) -%}
+    {%- if last < first -%}
+        {{ exceptions.raise_compiler_error("var 'to' (" ~ last ~ ") is before var 'from' (" ~ first ~ ")") }}
+    {%- endif -%}
+    {%- set flow = modules.datetime.timedelta(days=var('flow_lookback_days') | int) -%}
+    {%- set multi = modules.datetime.timedelta(days=var('multi_device_lookback_days') | int) -%}
+    {%- if kind == 'day' -%}
+        {%- set bounds = [first, last, first, last] -%}
+    {%- elif kind == 'flow' -%}
+        {%- set bounds = [first - flow, last + flow, first - flow - flow, last + flow + flow] -%}
+    {%- elif kind == 'multi_device' -%}
+        {%- set bounds = [first, last + multi, first - multi, last + multi] -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("fxa_run_window: unknown kind '" ~ kind ~ "'") }}
+    {%- endif -%}
+    {{ return({
+        'write_from': bounds[0].isoformat(), 'write_to': bounds[1].isoformat(),
+        'read_from': bounds[2].isoformat(), 'read_to': bounds[3].isoformat(),
+    }) }}
+{% endmacro %}
+
+{# A YYYY-MM-DD var as a date, or a compile error that names the var. #}
+{% macro fxa_parse_day(name, value) %}
+    {%- set text = value | string -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a day YYYY-MM-DD, got '" ~ text ~ "'") }}
+    {%- endif -%}
+    {{ return(modules.datetime.date.fromisoformat(text)) }}
+{% endmacro %}
+
+{#
+    A filter on a date column: within the window's `read` or `write` days, or
+    `true` on a full build.
+#}
+{% macro fxa_days_between(column, window, side) -%}
+    {%- if window is none -%}
+        true
+    {%- else -%}
+        {{ column }} between cast('{{ window[side ~ "_from"] }}' as date) and cast('{{ window[side ~ "_to"] }}' as date)
+    {%- endif -%}
+{%- endmacro %}

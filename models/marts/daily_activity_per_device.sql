@@ -1,0 +1,29 @@
+{{ config(**fxa_day_partitioned('day', 'day')) }}
+
+{%- set window = fxa_run_window('day', is_incremental()) %}
+
+with
+
+events as (
+
+    select * from {{ ref('stg_activity_events') }}
+    where {{ fxa_days_between('day', window, 'read') }}
+
+),
+
+final as (
+
+    select distinct
+        day,
+        uid,
+        device_id,
+        service,
+        ua_browser,
+        ua_version,
+        ua_os
+    from events
+    where device_id is not null
+
+)
+
+select * from final

@@ -1,0 +1,28 @@
+{{ config(**fxa_day_partitioned('day', 'day')) }}
+
+{%- set window = fxa_run_window('day', is_incremental()) %}
+
+with
+
+events as (
+
+    select * from {{ ref('stg_flow_events') }}
+    where {{ fxa_days_between('day', window, 'read') }}
+
+),
+
+final as (
+
+    select
+        event_timestamp as timestamp,
+        flow_time,
+        flow_id,
+        type,
+        uid,
+        locale,
+        day
+    from events
+
+)
+
+select * from final

@@ -1,0 +1,14 @@
+{#
+    Fails on every combination of the columns that occurs more than once.
+    Use (model level): data_tests: [{unique_combination: {columns: [day, uid]}}]
+#}
+{% test unique_combination(model, columns) %}
+
+select
+    {{ columns | join(', ') }},
+    count(*) as occurrences
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+
+{% endtest %}
