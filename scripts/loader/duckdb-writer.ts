@@ -1,15 +1,18 @@
-// RawZoneWriter on DuckDB: rows are staged as NDJSON (one file per table),
-// then one statement per table reads them back with declared column types,
-// drops duplicates (within the batch, keeping the first occurrence, and
-// against the committed Parquet files of the same days) and writes Parquet
-// partitioned by day, all inside the load's staging dir.
+// RawZoneWriter on DuckDB: rows are staged as CSV (staged-csv.ts; one file
+// per table), then one statement per table reads them back with declared
+// column types, adds the lineage columns and the day, drops duplicates
+// (within the batch, keeping the first occurrence, and against the committed
+// Parquet files of the same days) and writes Parquet partitioned by day, all
+// inside the load's staging dir. CSV because DuckDB's CSV reader is its
+// cheapest way in, and the rows are built as text by the per-line work.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { layout, RAW_TABLES, type RawTable } from '../lib/paths.ts';
 import { DUPLICATE_KEYS, RAW_COLUMNS, type RawRow } from './raw-schema.ts';
+import { LINE_BITS, ordOf, rowCsv, STAGED_COLUMNS } from './staged-csv.ts';
 import { sqlString, sqlStringList } from './sql.ts';
-import type { RawZoneWriter, StagedOutput, WriteSummary } from './writer.ts';
+import type { RawZoneWriter, RowBatch, StagedOutput, WriteSummary } from './writer.ts';
 
 export const EMPTY_DAY = '1970-01-01';
 export const EMPTY_FILE = '_empty.parquet';
@@ -30,12 +33,13 @@ class StagedTable {
   days = new Set<string>();
   constructor(readonly path: string) {}
 
-  add(json: string, sourceFile: string, day: string): void {
-    this.buffer.push(json);
-    this.bufferedBytes += json.length;
-    this.rows++;
-    this.perFile.set(sourceFile, (this.perFile.get(sourceFile) ?? 0) + 1);
-    this.days.add(day);
+  add(encoded: string, rows: number, sourceFile: string, days: Iterable<string>): void {
+    if (rows === 0) return;
+    this.buffer.push(encoded);
+    this.bufferedBytes += encoded.length;
+    this.rows += rows;
+    this.perFile.set(sourceFile, (this.perFile.get(sourceFile) ?? 0) + rows);
+    for (const d of days) this.days.add(d);
     if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
   }
 
@@ -56,23 +60,31 @@ class StagedTable {
 
 export class DuckDbRawZoneWriter implements RawZoneWriter {
   private readonly tables: Record<RawTable, StagedTable>;
-  private ord = 0;
+  /** source files by file index (the high part of _ord) */
+  private readonly sources: string[] = [];
 
   constructor(
     private readonly opts: { dataDir: string; loadId: string; stagingDir: string },
   ) {
     mkdirSync(opts.stagingDir, { recursive: true });
     this.tables = {
-      flow_events: new StagedTable(join(opts.stagingDir, 'flow_events.ndjson')),
-      activity_events: new StagedTable(join(opts.stagingDir, 'activity_events.ndjson')),
+      flow_events: new StagedTable(join(opts.stagingDir, 'flow_events.csv')),
+      activity_events: new StagedTable(join(opts.stagingDir, 'activity_events.csv')),
     };
   }
 
+  /** Rows added one at a time get their file index from the order their source files first appear. */
   add(table: RawTable, row: RawRow, day: string): void {
-    // _ord keeps input order (file, then line) so the first occurrence of a duplicate wins.
-    const json = JSON.stringify(row);
-    const line = `${json.slice(0, -1)},"_ord":${this.ord++},"day":"${day}"}\n`;
-    this.tables[table].add(line, row.source_file, day);
+    let fileIndex = this.sources.indexOf(row.source_file);
+    if (fileIndex === -1) fileIndex = this.sources.push(row.source_file) - 1;
+    this.tables[table].add(rowCsv(table, ordOf(fileIndex, row.source_line), row), 1, row.source_file, [day]);
+  }
+
+  addBatch(b: RowBatch): void {
+    const known = this.sources[b.fileIndex];
+    if (known === undefined) this.sources[b.fileIndex] = b.sourceFile;
+    else if (known !== b.sourceFile) throw new Error(`file index ${b.fileIndex} is ${known}, not ${b.sourceFile}`);
+    this.tables[b.table].add(b.encoded, b.rows, b.sourceFile, b.days);
   }
 
   staged(): Record<RawTable, Map<string, number>> {
@@ -91,6 +103,7 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
     try {
       const con = await instance.connect();
       try {
+        await this.createSources(con);
         for (const t of RAW_TABLES) {
           summary.outputs.push(...(await this.writeSchemaFile(con, t)));
           if (this.tables[t].rows === 0) continue;
@@ -128,6 +141,15 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
     return [{ table: t, day: EMPTY_DAY, staged, target }];
   }
 
+  /** The lineage of every file index, as bound values: paths are data, never SQL text. */
+  private async createSources(con: DuckDBConnection): Promise<void> {
+    await con.run('CREATE TEMP TABLE sources (idx BIGINT, path VARCHAR, load_id VARCHAR)');
+    for (let i = 0; i < this.sources.length; i++) {
+      if (this.sources[i] === undefined) continue;
+      await con.run('INSERT INTO sources VALUES ($1, $2, $3)', [i, this.sources[i], this.opts.loadId]);
+    }
+  }
+
   /** Committed data files of the days this batch touches: the only place an earlier copy of a key can be. */
   private existingFiles(t: RawTable): string[] {
     const out: string[] = [];
@@ -142,8 +164,13 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
   }
 
   private copySql(t: RawTable, outDir: string): string {
-    const cols = RAW_COLUMNS[t];
-    const declared = [...cols.map(([n, ty]) => `${n}: '${ty}'`), `_ord: 'BIGINT'`, `day: 'VARCHAR'`].join(', ');
+    const declared = [`_ord: 'BIGINT'`, ...STAGED_COLUMNS[t].map(([n, ty]) => `${n}: '${ty}'`)].join(', ');
+    const lineage: Record<string, string> = {
+      source_file: 's.path',
+      source_line: `(f._ord % ${LINE_BITS})`,
+      load_id: 's.load_id',
+    };
+    const select = RAW_COLUMNS[t].map(([n]) => (lineage[n] ? `${lineage[n]} AS ${n}` : `f.${n}`));
     const keys = DUPLICATE_KEYS[t];
     const existing = this.existingFiles(t);
     const notStoredYet = existing.length
@@ -151,18 +178,21 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
            SELECT 1 FROM read_parquet(${sqlStringList(existing)}, hive_partitioning = false) AS e
            WHERE ${keys.map((k) => `e.${k} IS NOT DISTINCT FROM f.${k}`).join(' AND ')})`
       : '';
+    // max_line_size: a row may hold very long strings (a 10 KB user agent is ordinary, much more is possible).
     return `
       COPY (
         WITH staged AS (
-          SELECT * FROM read_json(${sqlString(this.tables[t].path)},
-            format = 'newline_delimited', columns = {${declared}}, maximum_object_size = 1073741824)
+          SELECT * FROM read_csv(${sqlString(this.tables[t].path)},
+            header = false, auto_detect = false, columns = {${declared}}, delim = ',', quote = '"', escape = '"',
+            allow_quoted_nulls = false, new_line = '\\n', max_line_size = 1073741824)
         ),
         firsts AS (
           SELECT * FROM staged
           QUALIFY row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY _ord) = 1
         )
-        SELECT ${cols.map(([n]) => `f.${n}`).join(', ')}, f.day
+        SELECT ${select.join(', ')}, strftime(epoch_ms(f.time_ms), '%Y-%m-%d') AS day
         FROM firsts AS f
+        JOIN sources AS s ON s.idx = f._ord // ${LINE_BITS}
         ${notStoredYet}
         ORDER BY f._ord
       ) TO ${sqlString(outDir)} (FORMAT parquet, PARTITION_BY (day), FILENAME_PATTERN ${sqlString(`${this.opts.loadId}_{i}`)})`;

@@ -49,3 +49,65 @@ export async function sha256File(path: string): Promise<string> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
+
+export interface LineChunk {
+  /** whole lines, in a buffer of their own (it can be moved to a worker) */
+  bytes: Uint8Array;
+  /** 1-based number of the first line */
+  firstLine: number;
+  lines: number;
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+function countNewlines(buf: Buffer): number {
+  let n = 0;
+  let i = -1;
+  while ((i = buf.indexOf(0x0a, i + 1)) !== -1) n++;
+  return n;
+}
+
+/**
+ * Yields a file (plain or gzip) as chunks of about 1 MiB of whole lines, with
+ * the same line numbering as readLines. onRaw sees every byte of the file
+ * itself (compressed, for .gz), in order, so the caller can checksum the
+ * file in the same pass.
+ */
+export async function* readLineChunks(path: string, onRaw?: (chunk: Buffer) => void): AsyncGenerator<LineChunk> {
+  const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const gzip = isGzip(path);
+  if (onRaw && gzip) raw.on('data', (c) => onRaw(c as Buffer));
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 256 << 10 })) : raw;
+  raw.on('error', (e) => stream.destroy(e));
+  let parts: Buffer[] = [];
+  let size = 0;
+  let nextLine = 1;
+  const cut = (buf: Buffer, end: number): LineChunk => {
+    const bytes = new Uint8Array(end);
+    bytes.set(buf.subarray(0, end));
+    const lines = countNewlines(buf.subarray(0, end)) + (buf[end - 1] === 0x0a ? 0 : 1);
+    const c = { bytes, firstLine: nextLine, lines };
+    nextLine += lines;
+    return c;
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (onRaw && !gzip) onRaw(chunk);
+    parts.push(chunk);
+    size += chunk.length;
+    if (size < CHUNK_BYTES) continue;
+    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+    const last = buf.lastIndexOf(0x0a);
+    if (last === -1) {
+      parts = [buf];
+      continue;
+    }
+    yield cut(buf, last + 1);
+    const rest = buf.subarray(last + 1);
+    parts = rest.length ? [rest] : [];
+    size = rest.length;
+  }
+  if (size > 0) {
+    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+    yield cut(buf, buf.length);
+  }
+}

@@ -1,6 +1,7 @@
 // One load: read the new files, classify and normalise every line, stage
 // rows and rejects, write Parquet aside, then commit (manifest.ts).
 import { statSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { usageError } from '../lib/errors.ts';
 import { layout, RAW_TABLES } from '../lib/paths.ts';
@@ -8,10 +9,11 @@ import { addCounts, zeroCounts, type LoadCounts, type LoadedFile } from './count
 import { crashPoint } from './crash.ts';
 import { DuckDbRawZoneWriter } from './duckdb-writer.ts';
 import { listLogFiles } from './files.ts';
-import { readLines, sha256File } from './lines.ts';
+import type { ChunkResult } from './chunk.ts';
+import { readLineChunks, sha256File } from './lines.ts';
 import {
   commitRecord,
-  loadedChecksums,
+  committedRecords,
   newLoadId,
   recoverDataDir,
   removeStaging,
@@ -19,13 +21,10 @@ import {
   type LoadRecord,
   type PlannedMove,
 } from './manifest.ts';
-import { toActivityRow, toFlowRow, type RowContext } from './normalise.ts';
-import { makeUidHasher, scrubRejectedLine, scrubUidLikeRuns } from './privacy.ts';
+import { inlineRunner, workerCount, workerRunner, type ChunkRunner } from './pool.ts';
 import { createProgress, type Progress, type ProgressMode } from './progress.ts';
 import { QuarantineWriter } from './quarantine.ts';
-import { classifyLine } from './rules.ts';
-import { makeUserAgentParser } from './user-agent.ts';
-import { makeDayOf, type RawZoneWriter } from './writer.ts';
+import type { RawZoneWriter } from './writer.ts';
 
 export interface LoadOptions {
   /** absolute */
@@ -57,46 +56,72 @@ interface Pending {
   counts: LoadCounts;
 }
 
-/** Reads one file into the writer and the quarantine; returns its line counts (loaded/duplicates filled in later). */
-async function stageFile(
+/** Adds one chunk's outcome to its file's counts, the writer and the quarantine. */
+function consume(
   file: Pending,
-  ctx: Omit<RowContext, 'sourceFile'>,
+  fileIndex: number,
+  r: ChunkResult,
+  writer: RawZoneWriter,
+  quarantine: QuarantineWriter,
+  progress: Progress,
+): void {
+  const c = file.counts;
+  c.lines_read += r.lines;
+  c.skipped += r.skipped;
+  for (const [reason, n] of Object.entries(r.rejected_by_reason)) {
+    c.rejected += n;
+    c.rejected_by_reason[reason] = (c.rejected_by_reason[reason] ?? 0) + n;
+  }
+  for (const q of r.quarantine) quarantine.add(q);
+  for (const table of RAW_TABLES) {
+    const b = r.tables[table];
+    writer.addBatch({ table, fileIndex, sourceFile: file.path, encoded: b.csv, rows: b.rows, days: b.days });
+  }
+  progress.lines(r.lines);
+}
+
+/**
+ * Reads the files in input order, in chunks of whole lines handed to the
+ * runner (worker threads), and consumes the results in the same order. A
+ * file without a checksum yet is checksummed in the same pass.
+ */
+async function stageFiles(
+  toLoad: Pending[],
+  runner: ChunkRunner,
   writer: RawZoneWriter,
   quarantine: QuarantineWriter,
   progress: Progress,
 ): Promise<void> {
-  const c = file.counts;
-  const rowCtx: RowContext = { ...ctx, sourceFile: file.path };
-  const dayOf = makeDayOf();
-  const reject = (line: number, reason: string, detail: string, text: string, parsed?: unknown) => {
-    c.rejected++;
-    c.rejected_by_reason[reason] = (c.rejected_by_reason[reason] ?? 0) + 1;
-    quarantine.add({
-      load_id: ctx.loadId,
-      source_file: file.path,
-      source_line: line,
-      reason,
-      detail: scrubUidLikeRuns(detail, ctx.hashUid),
-      line: scrubRejectedLine(text, parsed, ctx.hashUid),
-    });
+  const inFlight: { file: Pending; fileIndex: number; result: Promise<ChunkResult> }[] = [];
+  const takeOldest = async () => {
+    const job = inFlight.shift()!;
+    consume(job.file, job.fileIndex, await job.result, writer, quarantine, progress);
   };
-  for await (const { number, text, validUtf8 } of readLines(file.path, (n) => progress.bytes(n))) {
-    c.lines_read++;
-    progress.line();
-    if (!validUtf8) {
-      reject(number, 'invalid_utf8', 'line is not valid UTF-8', text);
-      continue;
+  try {
+    for (let fileIndex = 0; fileIndex < toLoad.length; fileIndex++) {
+      const file = toLoad[fileIndex];
+      const hash = file.sha256 ? null : createHash('sha256');
+      let bytes = 0;
+      const onRaw = (b: Buffer) => {
+        hash?.update(b);
+        bytes += b.length;
+        progress.bytes(b.length);
+      };
+      for await (const piece of readLineChunks(file.path, onRaw)) {
+        const chunk = { bytes: piece.bytes, fileIndex, sourceFile: file.path, firstLine: piece.firstLine };
+        inFlight.push({ file, fileIndex, result: runner.run(chunk) });
+        if (inFlight.length >= runner.capacity) await takeOldest();
+      }
+      if (hash) {
+        file.sha256 = hash.digest('hex');
+        file.bytes = bytes;
+      }
+      crashPoint('staging');
     }
-    const r = classifyLine(text);
-    if (r.kind === 'skip') c.skipped++;
-    else if (r.kind === 'reject') reject(number, r.reason, r.detail, text, r.value);
-    else if (r.kind === 'flow') {
-      const row = toFlowRow(r.fields, number, rowCtx);
-      writer.add('flow_events', row, dayOf(row.time_ms));
-    } else {
-      const row = toActivityRow(r.envelope, r.fields, text, number, rowCtx);
-      writer.add('activity_events', row, dayOf(row.time_ms));
-    }
+    while (inFlight.length > 0) await takeOldest();
+  } finally {
+    // On failure, settle what is still running so that no rejection goes unhandled.
+    await Promise.allSettled(inFlight.map((j) => j.result));
   }
 }
 
@@ -107,23 +132,31 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   recoverDataDir(dataDir);
 
   // A file whose content was committed before, or that repeats another input, is not read again.
-  const done = loadedChecksums(dataDir);
-  const results: LoadedFile[] = [];
+  // Only a file whose size equals that of a loaded file or of another input can be such a
+  // repeat: those are checksummed first; every other file is checksummed while it is loaded.
+  const records = committedRecords(dataDir);
+  const done = new Set(records.flatMap((r) => r.files.map((f) => f.sha256)));
+  const sizes = files.map((path) => statSync(path).size);
+  const sizeSeen = new Map<number, number>();
+  for (const r of records) for (const f of r.files) sizeSeen.set(f.bytes, 2);
+  for (const b of sizes) sizeSeen.set(b, (sizeSeen.get(b) ?? 0) + 1);
+  const outcome: { pending: Pending; status: LoadedFile['status'] }[] = [];
   const toLoad: Pending[] = [];
-  for (const path of files) {
-    const sha256 = await sha256File(path);
-    const bytes = statSync(path).size;
-    if (done.has(sha256)) {
-      results.push({ path, sha256, bytes, status: 'already_loaded', counts: zeroCounts() });
+  for (const [i, path] of files.entries()) {
+    const bytes = sizes[i];
+    const sha256 = sizeSeen.get(bytes)! > 1 ? await sha256File(path) : '';
+    const pending: Pending = { path, sha256, bytes, counts: zeroCounts() };
+    if (sha256 && done.has(sha256)) {
+      outcome.push({ pending, status: 'already_loaded' });
     } else {
-      done.add(sha256);
-      const p: Pending = { path, sha256, bytes, counts: zeroCounts() };
-      toLoad.push(p);
-      results.push({ ...p, status: 'loaded' });
+      if (sha256) done.add(sha256);
+      toLoad.push(pending);
+      outcome.push({ pending, status: 'loaded' });
     }
   }
+  const results = () => outcome.map(({ pending, status }) => ({ ...pending, status }));
   if (toLoad.length === 0) {
-    return { loadId: null, noop: true, files: results, counts: zeroCounts(), daysTouched: [], quarantineFile: null };
+    return { loadId: null, noop: true, files: results(), counts: zeroCounts(), daysTouched: [], quarantineFile: null };
   }
 
   const loadId = newLoadId();
@@ -134,13 +167,16 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   const writer = new DuckDbRawZoneWriter({ dataDir, loadId, stagingDir });
   const quarantine = new QuarantineWriter(join(stagingDir, 'quarantine.ndjson'));
   const progress = createProgress(opts.progress, toLoad.reduce((a, f) => a + f.bytes, 0));
-  const ctx = { hashUid: makeUidHasher(opts.hmacKey), parseUa: makeUserAgentParser(), loadId };
+  const totalBytes = toLoad.reduce((a, f) => a + f.bytes, 0);
+  const workers = workerCount(totalBytes);
+  const runner = workers > 0 ? workerRunner(opts.hmacKey, loadId, workers) : inlineRunner(opts.hmacKey, loadId);
 
   let record: LoadRecord;
   try {
-    for (const f of toLoad) {
-      await stageFile(f, ctx, writer, quarantine, progress);
-      crashPoint('staging');
+    try {
+      await stageFiles(toLoad, runner, writer, quarantine, progress);
+    } finally {
+      await runner.close();
     }
     progress.done();
     quarantine.close();
@@ -183,7 +219,7 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   return {
     loadId,
     noop: false,
-    files: results,
+    files: results(),
     counts: record.counts,
     daysTouched: record.days_touched,
     quarantineFile: record.quarantine ? join(dataDir, record.quarantine.target) : null,

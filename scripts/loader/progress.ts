@@ -7,10 +7,11 @@ export type ProgressMode = 'auto' | 'never';
 export interface Progress {
   bytes(n: number): void;
   line(): void;
+  lines(n: number): void;
   done(): void;
 }
 
-const NONE: Progress = { bytes() {}, line() {}, done() {} };
+const NONE: Progress = { bytes() {}, line() {}, lines() {}, done() {} };
 
 const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
@@ -55,6 +56,14 @@ export function createProgress(mode: ProgressMode | undefined, totalBytes: numbe
     line() {
       // Checking the clock once per 4096 lines keeps this off the hot path.
       if ((++lines & 4095) !== 0) return;
+      const now = Date.now();
+      if (now - last >= interval) {
+        last = now;
+        report(now);
+      }
+    },
+    lines(n) {
+      lines += n;
       const now = Date.now();
       if (now - last >= interval) {
         last = now;

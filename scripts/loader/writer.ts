@@ -22,9 +22,26 @@ export interface WriteSummary {
   daysTouched: string[];
 }
 
+/**
+ * Rows of one table from one source file, already encoded in the writer's
+ * staging format (staged-csv.ts), as the per-line work produces them.
+ */
+export interface RowBatch {
+  table: RawTable;
+  /** position of the source file in the load's input order */
+  fileIndex: number;
+  sourceFile: string;
+  encoded: string;
+  rows: number;
+  /** UTC dates of the rows' time_ms */
+  days: string[];
+}
+
 export interface RawZoneWriter {
   /** rows of one table; day is the UTC date of row.time_ms */
   add(table: RawTable, row: RawRow, day: string): void;
+  /** many rows at once; batches of one file arrive in line order, files in input order */
+  addBatch(batch: RowBatch): void;
   /** rows handed to add() so far, per table and source file */
   staged(): Record<RawTable, Map<string, number>>;
   finish(): Promise<WriteSummary>;
