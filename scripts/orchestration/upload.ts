@@ -1,7 +1,12 @@
 // On the Databricks target the raw zone written by the loader is uploaded to
 // a Unity Catalog volume and copied into the raw tables before dbt runs.
-// COPY INTO loads each file once, so uploading the whole raw zone every run
-// (and again after a failure) is safe.
+// Each night sends only the files not uploaded before (a list kept per volume
+// in the data dir, written after a successful upload), so its cost does not
+// grow with history; COPY INTO loads each file once, so a retry after a
+// failure is safe.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { usageError } from '../lib/errors.ts';
 import { layout } from '../lib/paths.ts';
 import { log } from '../lib/log.ts';
@@ -18,12 +23,32 @@ export function volumePath(target: WarehouseTarget, env: NodeJS.ProcessEnv = pro
   return v;
 }
 
+/** Where the raw-zone files already sent to a volume are listed (one relative path a line). */
+export function uploadedListPath(dataDir: string, volume: string): string {
+  const id = createHash('sha256').update(volume.replace(/\/+$/, '')).digest('hex').slice(0, 16);
+  return join(dataDir, 'uploads', `${id}.txt`);
+}
+
+export function readUploaded(dataDir: string, volume: string): Set<string> {
+  const p = uploadedListPath(dataDir, volume);
+  return new Set(existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
+}
+
+export function recordUploaded(dataDir: string, volume: string, files: Iterable<string>): void {
+  const p = uploadedListPath(dataDir, volume);
+  const all = [...new Set([...readUploaded(dataDir, volume), ...files])].sort();
+  mkdirSync(join(dataDir, 'uploads'), { recursive: true });
+  writeFileSync(`${p}.tmp`, all.join('\n') + '\n');
+  renameSync(`${p}.tmp`, p);
+}
+
 export async function uploadStep(report: RunReport, dataDir: string, volume: string): Promise<void> {
   const { DatabricksWarehouse, databricksConfigFromEnv } = await import('../lib/warehouse/databricks.ts');
   const wh = await DatabricksWarehouse.open(databricksConfigFromEnv());
   try {
-    log.info(`uploading the raw zone to ${volume}`);
-    const r = await wh.uploadRawZone(layout(dataDir).raw, volume);
+    log.info(`uploading new raw-zone files to ${volume}`);
+    const r = await wh.uploadRawZone(layout(dataDir).raw, volume, readUploaded(dataDir, volume));
+    recordUploaded(dataDir, volume, r.uploaded);
     report.upload = { volume, files: r.files };
   } finally {
     await wh.close();

@@ -137,16 +137,21 @@ export class DatabricksWarehouse implements Warehouse {
 
   /**
    * Uploads the raw zone's Parquet files to a Unity Catalog volume (the
-   * driver's staging PUT) and copies them into the raw tables. COPY INTO
-   * skips files it has already loaded, so re-running after a partial
-   * failure, or every night over the whole raw zone, loads each file once.
+   * driver's staging PUT) and copies them into the raw tables. Files named
+   * in `alreadyUploaded` (paths relative to the raw dir) are not sent again,
+   * so a night uploads only its new files; COPY INTO skips files it has
+   * already loaded, so re-running after a partial failure loads each once.
    */
-  async uploadRawZone(rawDir: string, volumePath: string): Promise<{ files: number }> {
-    const plan = rawZoneUploadPlan(rawDir, volumePath, this.config.catalog);
+  async uploadRawZone(
+    rawDir: string,
+    volumePath: string,
+    alreadyUploaded: ReadonlySet<string> = new Set(),
+  ): Promise<{ files: number; uploaded: string[] }> {
+    const plan = rawZoneUploadPlan(rawDir, volumePath, this.config.catalog, alreadyUploaded);
     // the driver performs the transfer inside executeStatement
     for (const step of plan.puts) await this.statement(step.sql, { stagingAllowedLocalPath: [rawDir] }, async () => {});
     for (const sql of plan.copies) await this.query(sql);
-    return { files: plan.puts.length };
+    return { files: plan.puts.length, uploaded: plan.puts.map((p) => p.relativePath) };
   }
 
   async close(): Promise<void> {
@@ -198,14 +203,19 @@ function withServerMessage(e: unknown): unknown {
 }
 
 export interface RawZoneUploadPlan {
-  /** one staging PUT per Parquet file */
-  puts: Array<{ localFile: string; sql: string }>;
+  /** one staging PUT per Parquet file not uploaded before */
+  puts: Array<{ localFile: string; relativePath: string; sql: string }>;
   /** per raw table: create it if missing, then COPY INTO it from the volume */
   copies: string[];
 }
 
 /** The exact statements uploadRawZone sends, in order (a pure function, so it is tested without a workspace). */
-export function rawZoneUploadPlan(rawDir: string, volumePath: string, catalog?: string): RawZoneUploadPlan {
+export function rawZoneUploadPlan(
+  rawDir: string,
+  volumePath: string,
+  catalog?: string,
+  alreadyUploaded: ReadonlySet<string> = new Set(),
+): RawZoneUploadPlan {
   const volume = volumePath.replace(/\/+$/, '');
   if (!/^\/Volumes\/[^/]+\/[^/]+\/[^/]+(\/.*)?$/.test(volume)) {
     throw usageError(`the volume path must look like /Volumes/<catalog>/<schema>/<volume>[/dir], got '${volumePath}'`);
@@ -214,7 +224,8 @@ export function rawZoneUploadPlan(rawDir: string, volumePath: string, catalog?: 
   for (const table of RAW_TABLES) {
     for (const file of parquetFiles(join(rawDir, table))) {
       const rel = relative(rawDir, file).split(sep).join('/');
-      puts.push({ localFile: file, sql: `PUT ${quotePath(file)} INTO ${quotePath(`${volume}/${rel}`)} OVERWRITE` });
+      if (alreadyUploaded.has(rel)) continue;
+      puts.push({ localFile: file, relativePath: rel, sql: `PUT ${quotePath(file)} INTO ${quotePath(`${volume}/${rel}`)} OVERWRITE` });
     }
   }
   const copies: string[] = [];

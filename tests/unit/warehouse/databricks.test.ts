@@ -13,6 +13,7 @@ import {
   quotePath,
   rawZoneUploadPlan,
 } from '../../../scripts/lib/warehouse/databricks.ts';
+import { readUploaded, recordUploaded } from '../../../scripts/orchestration/upload.ts';
 import { CliError } from '../../../scripts/lib/errors.ts';
 import { redact } from '../../../scripts/lib/secrets.ts';
 
@@ -61,6 +62,39 @@ test('upload plan: one staging PUT per Parquet file, then COPY INTO each raw tab
     ]);
   } finally {
     rmSync(join(raw, '..'), { recursive: true, force: true });
+  }
+});
+
+test('upload plan: files uploaded before are not sent again; the copies still run', () => {
+  const raw = rawZone();
+  try {
+    const before = new Set(['flow_events/day=1970-01-01/_empty.parquet', 'flow_events/day=2017-03-30/L1.parquet']);
+    const plan = rawZoneUploadPlan(raw, '/Volumes/fxa/raw/zone', 'fxa', before);
+    assert.deepEqual(
+      plan.puts.map((p) => p.relativePath),
+      [
+        'flow_events/day=2017-03-31/L2.parquet',
+        "flow_events/day=2017-04-01/it's.parquet",
+        'activity_events/day=1970-01-01/_empty.parquet',
+        'activity_events/day=2017-03-30/L1.parquet',
+      ],
+    );
+    assert.equal(plan.copies.length, 6);
+  } finally {
+    rmSync(join(raw, '..'), { recursive: true, force: true });
+  }
+});
+
+test('uploaded-file list: kept per volume in the data dir, merged across nights', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fxa-upl-'));
+  try {
+    assert.deepEqual([...readUploaded(dataDir, '/Volumes/c/s/v')], []);
+    recordUploaded(dataDir, '/Volumes/c/s/v', ['b/x.parquet', 'a/y.parquet']);
+    recordUploaded(dataDir, '/Volumes/c/s/v/', ['c/z.parquet', 'a/y.parquet']);
+    assert.deepEqual([...readUploaded(dataDir, '/Volumes/c/s/v')], ['a/y.parquet', 'b/x.parquet', 'c/z.parquet']);
+    assert.deepEqual([...readUploaded(dataDir, '/Volumes/c/s/other')], []);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
