@@ -1,13 +1,13 @@
 // `build` and `backfill`: rebuild models for days already loaded, under the
 // data dir's lock, without loading anything. A backfill is a build in
 // bounded chunks so that one long range never becomes one huge transaction.
-import { CliError, ExitCode } from '../lib/errors.ts';
+import { ExitCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
 import { acquireLock } from './lock.ts';
 import { chunkRange, type DayRange } from './days.ts';
 import { markBuilt } from './pending.ts';
-import { newReport, writeReport, type RunReport } from './report.ts';
+import { newReport, recordFailure, writeReport, type RunReport } from './report.ts';
 import { buildStep, checksStep, ensureBuildSection } from './steps.ts';
 import type { RunOutcome } from './nightly.ts';
 import { uploadStep, volumePath } from './upload.ts';
@@ -35,10 +35,7 @@ export async function runBuild(command: 'build' | 'backfill', opts: BuildOptions
     if (volume) await uploadStep(report, opts.dataDir, volume);
     await buildChunks(report, opts, chunks);
   } catch (e) {
-    // the exit code the command will end with (a CliError carries its own)
-    report.exitCode = e instanceof CliError ? e.exitCode : ExitCode.failure;
-    report.status = 'failed';
-    report.problems.push((e as Error).message);
+    recordFailure(report, e);
     throw e;
   } finally {
     report.endedAt = new Date().toISOString();

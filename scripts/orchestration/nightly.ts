@@ -3,7 +3,7 @@
 // run report. Re-running after a crash finishes the job: days are kept in
 // runs/pending-days.json until a build of them succeeded.
 import { existsSync, statSync } from 'node:fs';
-import { CliError, ExitCode, usageError } from '../lib/errors.ts';
+import { ExitCode, usageError } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { registerSecret } from '../lib/secrets.ts';
 import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
@@ -11,7 +11,7 @@ import { loadFiles, resolveHmacKey } from '../loader/index.ts';
 import { acquireLock } from './lock.ts';
 import { coveringRange, type DayRange } from './days.ts';
 import { markBuilt, markLoadDone, markLoadStarted, readPending } from './pending.ts';
-import { newReport, writeReport, type RunReport } from './report.ts';
+import { newReport, recordFailure, writeReport, type RunReport } from './report.ts';
 import { buildStep, checksStep, raise } from './steps.ts';
 import { uploadStep, volumePath } from './upload.ts';
 
@@ -52,11 +52,7 @@ export async function runNightly(opts: NightlyOptions): Promise<RunOutcome> {
   try {
     await nightlySteps(report, opts, hmacKey, volume);
   } catch (e) {
-    // the exit code the command will end with (a CliError carries its own)
-    report.exitCode = e instanceof CliError ? e.exitCode : ExitCode.failure;
-    report.status = 'failed';
-    report.problems.push((e as Error).message);
-    report.message = 'the run failed';
+    recordFailure(report, e, 'the run failed');
     throw e;
   } finally {
     report.endedAt = new Date().toISOString();

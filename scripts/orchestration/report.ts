@@ -8,21 +8,15 @@ import { redact } from '../lib/secrets.ts';
 import type { DbtSummary } from './dbt-results.ts';
 import type { Finding } from './validate.ts';
 import type { DayRange } from './days.ts';
+import type { LoadCounts, LoadedFile } from '../loader/counts.ts';
+import { CliError, ExitCode } from '../lib/errors.ts';
 
 export type RunStatus = 'ok' | 'noop' | 'dbt_failed' | 'data_checks_failed' | 'failed';
 
 export interface LoadSection {
   loadId: string | null;
-  files: Array<{ path: string; sha256: string; bytes: number; status: string; counts: unknown }>;
-  counts: {
-    lines_read: number;
-    loaded_flow_events: number;
-    loaded_activity_events: number;
-    duplicates: number;
-    skipped: number;
-    rejected: number;
-    rejected_by_reason: Record<string, number>;
-  };
+  files: LoadedFile[];
+  counts: LoadCounts;
   daysTouched: string[];
   quarantineFile: string | null;
   rejectRate: number;
@@ -99,4 +93,12 @@ export function writeReport(report: RunReport): string {
   writeFileSync(tmp, reportJson(report) + '\n');
   renameSync(tmp, p);
   return p;
+}
+
+/** Marks a report failed by `e`, with the exit code the command will end with. */
+export function recordFailure(report: RunReport, e: unknown, message?: string): void {
+  report.exitCode = e instanceof CliError ? e.exitCode : ExitCode.failure;
+  report.status = 'failed';
+  report.problems.push((e as Error).message);
+  if (message) report.message = message;
 }
