@@ -40,15 +40,22 @@ export interface ChunkProcessor {
   (chunk: Chunk): ChunkResult;
 }
 
-/** A processor with its own HMAC and user-agent caches (one per thread). */
-export function makeChunkProcessor(hmacKey: string, loadId: string): ChunkProcessor {
+/** One batch of lines of one file: handle() each line in order, then result(). */
+interface Batch {
+  handle(number: number, text: string, validUtf8: boolean): void;
+  result(lines: number): ChunkResult;
+}
+
+type BatchFactory = (fileIndex: number, sourceFile: string) => Batch;
+
+/** Batches sharing one set of HMAC and user-agent caches (one per thread). */
+function makeBatchFactory(hmacKey: string, loadId: string): BatchFactory {
   const hashUid = makeUidHasher(hmacKey);
   const parseUa = makeUserAgentParser();
   const dayOf = makeDayOf();
-  const decoder = new TextDecoder('utf-8');
 
-  return (chunk) => {
-    const ctx: RowContext = { hashUid, parseUa, loadId, sourceFile: chunk.sourceFile };
+  return (fileIndex, sourceFile) => {
+    const ctx: RowContext = { hashUid, parseUa, loadId, sourceFile };
     const rejected: Record<string, number> = {};
     const quarantine: QuarantineRecord[] = [];
     const flow: string[] = [];
@@ -61,7 +68,7 @@ export function makeChunkProcessor(hmacKey: string, loadId: string): ChunkProces
       rejected[reason] = (rejected[reason] ?? 0) + 1;
       quarantine.push({
         load_id: loadId,
-        source_file: chunk.sourceFile,
+        source_file: sourceFile,
         source_line: line,
         reason,
         detail: scrubUidLikeRuns(detail, hashUid),
@@ -69,25 +76,48 @@ export function makeChunkProcessor(hmacKey: string, loadId: string): ChunkProces
       });
     };
 
-    const handle = (number: number, text: string, validUtf8: boolean) => {
-      if (!validUtf8) {
-        reject(number, 'invalid_utf8', 'line is not valid UTF-8', text);
-        return;
-      }
-      const r = classifyLine(text);
-      if (r.kind === 'skip') skipped++;
-      else if (r.kind === 'reject') reject(number, r.reason, r.detail, text, r.value);
-      else if (r.kind === 'flow') {
-        const row = toFlowRow(r.fields, number, ctx);
-        flow.push(flowCsv(ordOf(chunk.fileIndex, number), row));
-        flowDays.add(dayOf(row.time_ms));
-      } else {
-        const row = toActivityRow(r.envelope, r.fields, text, number, ctx);
-        activity.push(activityCsv(ordOf(chunk.fileIndex, number), row));
-        activityDays.add(dayOf(row.time_ms));
-      }
+    return {
+      handle(number, text, validUtf8) {
+        if (!validUtf8) {
+          reject(number, 'invalid_utf8', 'line is not valid UTF-8', text);
+          return;
+        }
+        const r = classifyLine(text);
+        if (r.kind === 'skip') skipped++;
+        else if (r.kind === 'reject') reject(number, r.reason, r.detail, text, r.value);
+        else if (r.kind === 'flow') {
+          const row = toFlowRow(r.fields, number, ctx);
+          flow.push(flowCsv(ordOf(fileIndex, number), row));
+          flowDays.add(dayOf(row.time_ms));
+        } else {
+          const row = toActivityRow(r.envelope, r.fields, text, number, ctx);
+          activity.push(activityCsv(ordOf(fileIndex, number), row));
+          activityDays.add(dayOf(row.time_ms));
+        }
+      },
+      result(lines) {
+        return {
+          lines,
+          skipped,
+          rejected_by_reason: rejected,
+          quarantine,
+          tables: {
+            flow_events: { csv: flow.join(''), rows: flow.length, days: [...flowDays] },
+            activity_events: { csv: activity.join(''), rows: activity.length, days: [...activityDays] },
+          },
+        };
+      },
     };
+  };
+}
 
+/** A processor with its own HMAC and user-agent caches (one per thread). */
+export function makeChunkProcessor(hmacKey: string, loadId: string): ChunkProcessor {
+  const newBatch = makeBatchFactory(hmacKey, loadId);
+  const decoder = new TextDecoder('utf-8');
+
+  return (chunk) => {
+    const batch = newBatch(chunk.fileIndex, chunk.sourceFile);
     const bytes = chunk.bytes;
     let number = chunk.firstLine;
     let lines = 0;
@@ -99,7 +129,7 @@ export function makeChunkProcessor(hmacKey: string, loadId: string): ChunkProces
         let nl = text.indexOf('\n', start);
         if (nl === -1) nl = text.length;
         const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        handle(number++, text.slice(start, end), true);
+        batch.handle(number++, text.slice(start, end), true);
         lines++;
         start = nl + 1;
       }
@@ -111,20 +141,32 @@ export function makeChunkProcessor(hmacKey: string, loadId: string): ChunkProces
         if (nl === -1) nl = buf.length;
         const end = nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;
         const b = buf.subarray(start, end);
-        handle(number++, b.toString('utf8'), isUtf8(b));
+        batch.handle(number++, b.toString('utf8'), isUtf8(b));
         lines++;
         start = nl + 1;
       }
     }
-    return {
-      lines,
-      skipped,
-      rejected_by_reason: rejected,
-      quarantine,
-      tables: {
-        flow_events: { csv: flow.join(''), rows: flow.length, days: [...flowDays] },
-        activity_events: { csv: activity.join(''), rows: activity.length, days: [...activityDays] },
-      },
-    };
+    return batch.result(lines);
+  };
+}
+
+/** Scattered lines of one file (valid UTF-8 text, without line breaks), in line order. */
+export interface LineSet {
+  fileIndex: number;
+  sourceFile: string;
+  lines: { number: number; text: string }[];
+}
+
+/**
+ * The same per-line work for lines picked out of a file (the native engine's
+ * lines that its generated checks did not pass): the result counts only
+ * these lines.
+ */
+export function makeLineSetProcessor(hmacKey: string, loadId: string): (set: LineSet) => ChunkResult {
+  const newBatch = makeBatchFactory(hmacKey, loadId);
+  return (set) => {
+    const batch = newBatch(set.fileIndex, set.sourceFile);
+    for (const l of set.lines) batch.handle(l.number, l.text, true);
+    return batch.result(set.lines.length);
   };
 }

@@ -29,6 +29,10 @@ class StagedTable {
   buffer: string[] = [];
   bufferedBytes = 0;
   rows = 0;
+  /** rows in the CSV file itself (the rest are in Parquet files) */
+  csvRows = 0;
+  /** staged Parquet files with the same columns (the native engine's rows) */
+  parquet: string[] = [];
   perFile = new Map<string, number>();
   days = new Set<string>();
   constructor(readonly path: string) {}
@@ -37,10 +41,21 @@ class StagedTable {
     if (rows === 0) return;
     this.buffer.push(encoded);
     this.bufferedBytes += encoded.length;
+    this.csvRows += rows;
+    this.count(rows, sourceFile, days);
+    if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  addParquet(path: string, rows: number, sourceFile: string, days: Iterable<string>): void {
+    if (rows === 0) return;
+    this.parquet.push(path);
+    this.count(rows, sourceFile, days);
+  }
+
+  private count(rows: number, sourceFile: string, days: Iterable<string>): void {
     this.rows += rows;
     this.perFile.set(sourceFile, (this.perFile.get(sourceFile) ?? 0) + rows);
     for (const d of days) this.days.add(d);
-    if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
   }
 
   flush(): void {
@@ -81,10 +96,23 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
   }
 
   addBatch(b: RowBatch): void {
-    const known = this.sources[b.fileIndex];
-    if (known === undefined) this.sources[b.fileIndex] = b.sourceFile;
-    else if (known !== b.sourceFile) throw new Error(`file index ${b.fileIndex} is ${known}, not ${b.sourceFile}`);
+    this.noteSource(b.fileIndex, b.sourceFile);
     this.tables[b.table].add(b.encoded, b.rows, b.sourceFile, b.days);
+  }
+
+  /**
+   * A Parquet file of staged rows (columns _ord and STAGED_COLUMNS, uids
+   * already HMACed) written inside the staging dir by the native engine.
+   */
+  addStagedParquet(b: Omit<RowBatch, 'encoded'> & { path: string }): void {
+    this.noteSource(b.fileIndex, b.sourceFile);
+    this.tables[b.table].addParquet(b.path, b.rows, b.sourceFile, b.days);
+  }
+
+  private noteSource(fileIndex: number, sourceFile: string): void {
+    const known = this.sources[fileIndex];
+    if (known === undefined) this.sources[fileIndex] = sourceFile;
+    else if (known !== sourceFile) throw new Error(`file index ${fileIndex} is ${known}, not ${sourceFile}`);
   }
 
   staged(): Record<RawTable, Map<string, number>> {
@@ -179,12 +207,19 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
            WHERE ${keys.map((k) => `e.${k} IS NOT DISTINCT FROM f.${k}`).join(' AND ')})`
       : '';
     // max_line_size: a row may hold very long strings (a 10 KB user agent is ordinary, much more is possible).
+    const staged = this.tables[t];
+    const parts: string[] = [];
+    if (staged.csvRows > 0) {
+      parts.push(`SELECT * FROM read_csv(${sqlString(staged.path)},
+            header = false, auto_detect = false, columns = {${declared}}, delim = ',', quote = '"', escape = '"',
+            allow_quoted_nulls = false, new_line = '\\n', max_line_size = 1073741824)`);
+    }
+    const names = ['_ord', ...STAGED_COLUMNS[t].map(([n]) => n)].join(', ');
+    if (staged.parquet.length > 0) parts.push(`SELECT ${names} FROM read_parquet(${sqlStringList(staged.parquet)})`);
     return `
       COPY (
         WITH staged AS (
-          SELECT * FROM read_csv(${sqlString(this.tables[t].path)},
-            header = false, auto_detect = false, columns = {${declared}}, delim = ',', quote = '"', escape = '"',
-            allow_quoted_nulls = false, new_line = '\\n', max_line_size = 1073741824)
+          ${parts.join('\n          UNION ALL\n          ')}
         ),
         firsts AS (
           SELECT * FROM staged

@@ -111,3 +111,33 @@ export async function* readLineChunks(path: string, onRaw?: (chunk: Buffer) => v
     yield cut(buf, buf.length);
   }
 }
+
+export interface FileScan {
+  sha256: string;
+  /** bytes of the file itself (compressed, for .gz) */
+  bytes: number;
+  lines: number;
+  /** every line is valid UTF-8 without CR or NUL bytes: DuckDB's line reader numbers such a file as we do */
+  plainLines: boolean;
+}
+
+/** One pass over a file (plain or gzip): checksum, line count, and whether its lines are plain. */
+export async function scanFile(path: string, onRaw?: (chunk: Buffer) => void): Promise<FileScan> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let lines = 0;
+  let plainLines = true;
+  const raw = (b: Buffer) => {
+    hash.update(b);
+    bytes += b.length;
+    onRaw?.(b);
+  };
+  for await (const c of readLineChunks(path, raw)) {
+    lines += c.lines;
+    if (plainLines) {
+      const b = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
+      plainLines = b.indexOf(0x0d) === -1 && b.indexOf(0x00) === -1 && isUtf8(b);
+    }
+  }
+  return { sha256: hash.digest('hex'), bytes, lines, plainLines };
+}

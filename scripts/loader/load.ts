@@ -1,16 +1,18 @@
 // One load: read the new files, classify and normalise every line, stage
 // rows and rejects, write Parquet aside, then commit (manifest.ts).
-import { statSync, mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { usageError } from '../lib/errors.ts';
+import { log } from '../lib/log.ts';
 import { layout, RAW_TABLES } from '../lib/paths.ts';
 import { addCounts, zeroCounts, type LoadCounts, type LoadedFile } from './counts.ts';
 import { crashPoint } from './crash.ts';
 import { DuckDbRawZoneWriter } from './duckdb-writer.ts';
 import { listLogFiles } from './files.ts';
-import type { ChunkResult } from './chunk.ts';
-import { readLineChunks, sha256File } from './lines.ts';
+import { makeChunkProcessor, makeLineSetProcessor, type ChunkResult } from './chunk.ts';
+import { loaderEngine } from './engine.ts';
+import { readLineChunks, scanFile, sha256File } from './lines.ts';
 import {
   commitRecord,
   committedRecords,
@@ -21,6 +23,8 @@ import {
   type LoadRecord,
   type PlannedMove,
 } from './manifest.ts';
+import { NativeEngine } from './native-engine.ts';
+import { makeUidHasher, scrubUidLikeRuns } from './privacy.ts';
 import { inlineRunner, workerCount, workerRunner, type ChunkRunner } from './pool.ts';
 import { createProgress, type Progress, type ProgressMode } from './progress.ts';
 import { QuarantineWriter } from './quarantine.ts';
@@ -125,8 +129,83 @@ async function stageFiles(
   }
 }
 
+/**
+ * Says why a file skipped the native engine. DuckDB's message is cut to its
+ * first line (later lines may quote the file) and uid-like runs are HMACed.
+ */
+function logWholeFileFallback(path: string, error: unknown, plainLines: boolean, hmacKey: string): void {
+  if (!plainLines) {
+    log.info('native engine: file has CR, NUL or invalid UTF-8 bytes; read by the per-line path', { file: path });
+  } else if (error) {
+    const first = scrubUidLikeRuns(String((error as Error).message ?? error).split('\n')[0].slice(0, 200), makeUidHasher(hmacKey));
+    log.warn('native engine: DuckDB could not read the file; read by the per-line path', { file: path, error: first });
+  } else {
+    log.warn('native engine: DuckDB numbered the lines differently; read by the per-line path', { file: path });
+  }
+}
+
+/**
+ * The native engine: DuckDB reads, checks and stages each file while this
+ * thread checksums it and checks that DuckDB numbers its lines as we do (no
+ * CR or NUL bytes, valid UTF-8, same line count). The lines DuckDB's
+ * generated checks do not pass take the per-line path, so ajv gives their
+ * reasons. A file DuckDB cannot read as plain lines goes through the
+ * per-line path whole.
+ */
+async function stageFilesNative(
+  toLoad: Pending[],
+  hmacKey: string,
+  loadId: string,
+  stagingDir: string,
+  writer: DuckDbRawZoneWriter,
+  quarantine: QuarantineWriter,
+  progress: Progress,
+): Promise<void> {
+  const engine = await NativeEngine.open({ hmacKey, stagingDir });
+  const lineSet = makeLineSetProcessor(hmacKey, loadId);
+  let perLine: ReturnType<typeof makeChunkProcessor> | null = null;
+  try {
+    for (let fileIndex = 0; fileIndex < toLoad.length; fileIndex++) {
+      const file = toLoad[fileIndex];
+      const staging = engine.stageFile(fileIndex, file.path).then(
+        (r) => ({ ok: true as const, r }),
+        (e: unknown) => ({ ok: false as const, e }),
+      );
+      let scan;
+      try {
+        scan = await scanFile(file.path, (b) => progress.bytes(b.length));
+      } finally {
+        // never close the engine under a running query
+        await staging;
+      }
+      const staged = await staging;
+      file.sha256 ||= scan.sha256;
+      file.bytes = scan.bytes;
+      if (staged.ok && scan.plainLines && staged.r.lines === scan.lines) {
+        const r = lineSet({ fileIndex, sourceFile: file.path, lines: staged.r.fallback });
+        consume(file, fileIndex, { ...r, lines: scan.lines, skipped: r.skipped + staged.r.skipped }, writer, quarantine, progress);
+        for (const o of staged.r.outputs) {
+          writer.addStagedParquet({ table: o.table, fileIndex, sourceFile: file.path, path: o.path, rows: o.rows, days: o.days });
+        }
+      } else {
+        if (staged.ok) for (const o of staged.r.outputs) rmSync(o.path, { force: true });
+        logWholeFileFallback(file.path, staged.ok ? null : staged.e, scan.plainLines, hmacKey);
+        perLine ??= makeChunkProcessor(hmacKey, loadId);
+        for await (const piece of readLineChunks(file.path)) {
+          const chunk = { bytes: piece.bytes, fileIndex, sourceFile: file.path, firstLine: piece.firstLine };
+          consume(file, fileIndex, perLine(chunk), writer, quarantine, progress);
+        }
+      }
+      crashPoint('staging');
+    }
+  } finally {
+    engine.close();
+  }
+}
+
 export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   if (!opts.hmacKey) throw usageError('no uid HMAC key given');
+  const engine = loaderEngine();
   const files = listLogFiles(opts.inputs);
   const dataDir = opts.dataDir;
   recoverDataDir(dataDir);
@@ -168,15 +247,19 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   const quarantine = new QuarantineWriter(join(stagingDir, 'quarantine.ndjson'));
   const progress = createProgress(opts.progress, toLoad.reduce((a, f) => a + f.bytes, 0));
   const totalBytes = toLoad.reduce((a, f) => a + f.bytes, 0);
-  const workers = workerCount(totalBytes);
-  const runner = workers > 0 ? workerRunner(opts.hmacKey, loadId, workers) : inlineRunner(opts.hmacKey, loadId);
 
   let record: LoadRecord;
   try {
-    try {
-      await stageFiles(toLoad, runner, writer, quarantine, progress);
-    } finally {
-      await runner.close();
+    if (engine === 'native') {
+      await stageFilesNative(toLoad, opts.hmacKey, loadId, stagingDir, writer, quarantine, progress);
+    } else {
+      const workers = workerCount(totalBytes);
+      const runner = workers > 0 ? workerRunner(opts.hmacKey, loadId, workers) : inlineRunner(opts.hmacKey, loadId);
+      try {
+        await stageFiles(toLoad, runner, writer, quarantine, progress);
+      } finally {
+        await runner.close();
+      }
     }
     progress.done();
     quarantine.close();
