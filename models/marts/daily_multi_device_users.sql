@@ -3,62 +3,116 @@
 {%- set lookback = var('multi_device_lookback_days') | int %}
 {%- set window = fxa_run_window('multi_device', is_incremental()) %}
 
+{#-
+    A user is multi-device on `day` when active that day and the devices
+    seen in [day - lookback, day] are not all one device, i.e. their
+    smallest and largest device differ. Two plans give the same rows, each
+    cheap where the other is not (measured in bench/README.md):
+    - a full build visits every (uid, day): one pass per user ordered by day
+      with a sliding frame;
+    - a night rebuilds a few days: only the users active on those days, each
+      joined with their own activity of the frame's days.
+#}
+
 with
 
 activity as (
 
-    select * from {{ ref('daily_activity_per_device') }}
-    where {{ fxa_days_between('day', window, 'read') }}
-
-),
-
-device_days as (
-
-    select distinct
-        uid,
-        device_id,
-        day
-    from activity
-
-),
-
-offsets as (
-
-    {%- for offset in range(lookback + 1) %}
-    select {{ offset }} as offset_days{{ ' union all' if not loop.last }}
-    {%- endfor %}
-
-),
-
-covered as (
-
-    -- A device seen on `day` counts for every day `day` .. `day` + lookback.
-    -- Expanding the bounded input keeps the cost proportional to the days
-    -- rebuilt, without a self-join over history.
     select
-        device_days.uid,
-        device_days.device_id,
-        device_days.day as active_day,
-        {{ add_days('device_days.day', 'offsets.offset_days') }} as day
-    from device_days
-    cross join offsets
+        uid,
+        day,
+        device_id
+    from {{ ref('daily_activity_per_device') }}
+    where
+        {{ fxa_days_between('day', window, 'read') }}
+        and device_id is not null
+
+),
+
+{%- if window is none %}
+
+devices as (
+
+    -- A number per device: frame aggregates over integers cost far less
+    -- than over 32-character strings, and the order keeps min/max exact.
+    select
+        device_id,
+        row_number() over (order by device_id) as device_number
+    from (select distinct device_id from activity) as distinct_devices
+
+),
+
+user_days as (
+
+    -- One row per day a user was active: that row is the "active on day"
+    -- condition.
+    select
+        activity.uid,
+        activity.day,
+        {{ day_number('activity.day') }} as day_number,
+        min(devices.device_number) as lowest_device,
+        max(devices.device_number) as highest_device
+    from activity
+    inner join devices on activity.device_id = devices.device_id
+    group by activity.uid, activity.day
+
+),
+
+framed as (
+
+    select
+        day,
+        uid,
+        min(lowest_device) over recent_days as lowest_in_frame,
+        max(highest_device) over recent_days as highest_in_frame
+    from user_days
+    window recent_days as (
+        partition by uid
+        order by day_number
+        range between {{ lookback }} preceding and current row
+    )
 
 ),
 
 final as (
 
-    -- Active on `day` (on some device A) and at least two devices in the
-    -- window: then one of them is a device B other than A.
     select
         day,
         uid
-    from covered
-    where {{ fxa_days_between('day', window, 'write') }}
-    group by day, uid
-    having
-        count(distinct device_id) >= 2
-        and max(case when active_day = day then 1 else 0 end) = 1
+    from framed
+    where lowest_in_frame <> highest_in_frame
 
 )
+
+{%- else %}
+
+active_days as (
+
+    -- The (uid, day) the run rebuilds: no other user can have a row.
+    select distinct
+        uid,
+        day,
+        {{ add_days('day', -lookback) }} as frame_start
+    from activity
+    where {{ fxa_days_between('day', window, 'write') }}
+
+),
+
+final as (
+
+    select
+        active_days.day,
+        active_days.uid
+    from active_days
+    inner join activity
+        on
+            active_days.uid = activity.uid
+            and activity.day between active_days.frame_start and active_days.day
+    group by active_days.day, active_days.uid
+    having min(activity.device_id) <> max(activity.device_id)
+
+)
+
+{%- endif %}
 
 select * from final
