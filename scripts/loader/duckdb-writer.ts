@@ -18,8 +18,24 @@ export const EMPTY_DAY = '1970-01-01';
 export const EMPTY_FILE = '_empty.parquet';
 
 /** An in-memory DuckDB that never downloads anything. Close it with closeSync(). */
-export async function openDuckDb(): Promise<DuckDBInstance> {
-  return DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+export async function openDuckDb(settings: Record<string, string> = {}): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', ...settings });
+}
+
+/**
+ * Settings of the DuckDB that writes a load's Parquet. A production day is
+ * tens of millions of rows: the duplicate check (a window over every staged
+ * row) must be able to spill, or it fails for lack of memory. Spilling is
+ * safe here because the staged rows hold HMACed uids only; the spill files
+ * stay in the load's staging dir and go with it. FXA_LOADER_MEMORY_LIMIT
+ * overrides the default memory cap.
+ */
+function writerSettings(stagingDir: string): Record<string, string> {
+  return {
+    memory_limit: process.env.FXA_LOADER_MEMORY_LIMIT ?? '2GB',
+    temp_directory: join(stagingDir, 'duckdb-spill'),
+    preserve_insertion_order: 'false',
+  };
 }
 
 const FLUSH_BYTES = 4 << 20;
@@ -35,10 +51,13 @@ class StagedTable {
   parquet: string[] = [];
   perFile = new Map<string, number>();
   days = new Set<string>();
+  /** the longest text added at once, in UTF-16 units: no staged row is longer */
+  longestChars = 0;
   constructor(readonly path: string) {}
 
   add(encoded: string, rows: number, sourceFile: string, days: Iterable<string>): void {
     if (rows === 0) return;
+    if (encoded.length > this.longestChars) this.longestChars = encoded.length;
     this.buffer.push(encoded);
     this.bufferedBytes += encoded.length;
     this.csvRows += rows;
@@ -121,7 +140,7 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
 
   async finish(): Promise<WriteSummary> {
     for (const t of RAW_TABLES) this.tables[t].close();
-    const instance = await openDuckDb();
+    const instance = await openDuckDb(writerSettings(this.opts.stagingDir));
     const summary: WriteSummary = {
       outputs: [],
       written: { flow_events: new Map(), activity_events: new Map() },
@@ -206,13 +225,16 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
            SELECT 1 FROM read_parquet(${sqlStringList(existing)}, hive_partitioning = false) AS e
            WHERE ${keys.map((k) => `e.${k} IS NOT DISTINCT FROM f.${k}`).join(' AND ')})`
       : '';
-    // max_line_size: a row may hold very long strings (a 10 KB user agent is ordinary, much more is possible).
     const staged = this.tables[t];
+    // A row may hold very long strings (a 10 KB user agent is ordinary), but
+    // DuckDB reserves buffers of several times max_line_size, so size it from
+    // the longest text staged at once (3 UTF-8 bytes per UTF-16 unit at most).
+    const maxLine = Math.max(1 << 20, 3 * staged.longestChars + 1024);
     const parts: string[] = [];
     if (staged.csvRows > 0) {
       parts.push(`SELECT * FROM read_csv(${sqlString(staged.path)},
             header = false, auto_detect = false, columns = {${declared}}, delim = ',', quote = '"', escape = '"',
-            allow_quoted_nulls = false, new_line = '\\n', max_line_size = 1073741824)`);
+            allow_quoted_nulls = false, new_line = '\\n', max_line_size = ${maxLine}, buffer_size = ${2 * maxLine})`);
     }
     const names = ['_ord', ...STAGED_COLUMNS[t].map(([n]) => n)].join(', ');
     if (staged.parquet.length > 0) parts.push(`SELECT ${names} FROM read_parquet(${sqlStringList(staged.parquet)})`);
@@ -229,7 +251,6 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
         FROM firsts AS f
         JOIN sources AS s ON s.idx = f._ord // ${LINE_BITS}
         ${notStoredYet}
-        ORDER BY f._ord
       ) TO ${sqlString(outDir)} (FORMAT parquet, PARTITION_BY (day), FILENAME_PATTERN ${sqlString(`${this.opts.loadId}_{i}`)})`;
   }
 
