@@ -4,6 +4,7 @@
 import { ExitCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
+import { recoverDataDir } from '../loader/index.ts';
 import { acquireLock } from './lock.ts';
 import { chunkRange, type DayRange } from './days.ts';
 import { markBuilt } from './pending.ts';
@@ -31,6 +32,9 @@ export async function runBuild(command: 'build' | 'backfill', opts: BuildOptions
   const report = newReport(command, opts.dataDir, opts.target);
   let reportFile = '';
   try {
+    // A load killed midway may have left files in raw/ before its commit:
+    // finish or undo it before dbt reads the raw zone.
+    recoverDataDir(opts.dataDir);
     // the raw zone may have been loaded by a standalone `load`: bring it over first
     if (volume) await uploadStep(report, opts.dataDir, volume);
     await buildChunks(report, opts, chunks);
