@@ -243,12 +243,15 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
         WITH staged AS (
           ${parts.join('\n          UNION ALL\n          ')}
         ),
-        firsts AS (
-          SELECT * FROM staged
-          QUALIFY row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY _ord) = 1
+        -- The first copy of each key. A grouped min() rather than a window
+        -- over whole rows: DuckDB's aggregate spills to disk, so a
+        -- production-size day fits under the memory cap.
+        first_ords AS (
+          SELECT min(_ord) AS _ord FROM staged GROUP BY ${keys.join(', ')}
         )
         SELECT ${select.join(', ')}, strftime(epoch_ms(f.time_ms), '%Y-%m-%d') AS day
-        FROM firsts AS f
+        FROM staged AS f
+        SEMI JOIN first_ords AS k ON k._ord = f._ord
         JOIN sources AS s ON s.idx = f._ord // ${LINE_BITS}
         ${notStoredYet}
       ) TO ${sqlString(outDir)} (FORMAT parquet, PARTITION_BY (day), FILENAME_PATTERN ${sqlString(`${this.opts.loadId}_{i}`)})`;
