@@ -30,6 +30,14 @@ export const DNT_SHARE = 0.05;
 export const LATE_FLOW_SHARE = 0.03;
 const EXPERIMENT_SHARE = 0.3;
 const SECOND_BEGIN_SHARE = 0.015;
+/** Per sign-in attempt: customs (the auth server's abuse check) blocks it. */
+const CUSTOMS_SIGN_IN_SHARE = 0.01;
+/** Per visitor's sign-up submit: customs blocks it. */
+const CUSTOMS_SIGN_UP_SHARE = 0.1;
+/** Share of never-clicked verification / confirmation emails that bounce. */
+const BOUNCE_SHARE = 0.3;
+/** Share of password resets that start from the sign-in page's "forgot password" link. */
+const FROM_SIGN_IN_SHARE = 0.4;
 
 /** Relative traffic per UTC hour: Europe's afternoon and America's day. */
 const HOUR_WEIGHTS = [3, 2, 2, 2, 2, 3, 4, 5, 6, 6, 6, 6, 6, 7, 7, 8, 8, 8, 7, 6, 5, 4, 4, 3];
@@ -230,8 +238,10 @@ export function signInFlow(rng: Rng, out: Emitter, user: User, beginMs: number, 
       flow.auth('route./account/login.400.125', 80, 900);
       return -1;
     }
-    if (u < 0.095) {
-      flow.auth('route./account/login.429.114', 20, 300);
+    if (u < 0.09 + CUSTOMS_SIGN_IN_SHARE) {
+      // The auth server logs the block, then answers 429 (errno 114).
+      flow.auth('customs.blocked', 20, 300);
+      flow.auth('route./account/login.429.114', 1, 20);
       return -1;
     }
     break;
@@ -244,7 +254,10 @@ export function signInFlow(rng: Rng, out: Emitter, user: User, beginMs: number, 
   if (rng.chance(0.35)) {
     flow.auth('email.confirmation.sent', 5, 300);
     flow.content('flow.confirm.view', 300, 2_500);
-    if (rng.chance(0.1)) return loginMs;
+    if (rng.chance(0.1)) {
+      if (rng.chance(BOUNCE_SHARE)) flow.auth('email.confirmation.bounced', 2_000, 300_000);
+      return loginMs;
+    }
     const click = clickDelay(rng);
     flow.auth('email.confirmation.clicked', click, click + 1_000);
     flow.auth('account.confirmed', 100, 3_000);
@@ -268,7 +281,10 @@ export function signUpFlow(rng: Rng, out: Emitter, user: User, beginMs: number, 
   const createdMs = flow.now;
   flow.auth('email.verification.sent', 5, 400);
   flow.content('flow.confirm.view', 300, 2_500);
-  if (rng.chance(0.12)) return createdMs;
+  if (rng.chance(0.12)) {
+    if (rng.chance(BOUNCE_SHARE)) flow.auth('email.verification.bounced', 2_000, 300_000);
+    return createdMs;
+  }
   const click = clickDelay(rng);
   flow.auth('email.verification.clicked', click, click + 1_000);
   flow.auth('account.verified', 50, 2_000);
@@ -281,15 +297,39 @@ export function abandonedFlow(rng: Rng, out: Emitter, beginMs: number, traits: T
   const flow = new Flow(rng, out, beginMs, traits);
   const signUp = rng.chance(0.6);
   if (!openingPages(rng, flow, signUp ? 'signup' : 'signin', true)) return;
-  if (signUp) flow.auth(rng.chance(0.7) ? 'route./account/create.400.101' : 'route./account/create.400.107', 100, 1_200);
-  else flow.auth('route./account/login.400.102', 80, 900);
+  if (!signUp) {
+    flow.auth('route./account/login.400.102', 80, 900);
+    return;
+  }
+  if (rng.chance(CUSTOMS_SIGN_UP_SHARE)) {
+    flow.auth('customs.blocked', 20, 300);
+    flow.auth('route./account/create.429.114', 1, 20);
+    return;
+  }
+  flow.auth(rng.chance(0.7) ? 'route./account/create.400.101' : 'route./account/create.400.107', 100, 1_200);
 }
 
-/** A password reset: code sent, recovery email clicked, new password, complete. */
+/**
+ * A password reset, begun on the reset page or from the sign-in page's
+ * "forgot password" link (one flow, so it keeps the sign-in begin): code
+ * sent, recovery email clicked, code verified, new password, complete.
+ */
 export function resetPasswordFlow(rng: Rng, out: Emitter, user: User, beginMs: number, traits: Traits): void {
   const flow = new Flow(rng, out, beginMs, traits);
-  if (!openingPages(rng, flow, 'reset-password', true)) return;
+  if (rng.chance(FROM_SIGN_IN_SHARE)) {
+    flow.begin('signin');
+    flow.content('flow.signin.view', 40, 1500);
+    if (rng.chance(0.5)) flow.content('flow.signin.engage', 1_500, 25_000);
+    flow.content('flow.signin.forgot-password', 1_000, 20_000);
+    flow.content('flow.reset-password.view', 200, 1_500);
+    if (rng.chance(0.1)) return;
+    flow.content('flow.reset-password.engage', 1_500, 25_000);
+    flow.content('flow.reset-password.submit', 1_000, 30_000);
+  } else if (!openingPages(rng, flow, 'reset-password', true)) {
+    return;
+  }
   flow.auth('route./password/forgot/send_code.200', 100, 900);
+  flow.auth('password.forgot.send_code.completed', 1, 20);
   flow.auth('email.recovery.sent', 5, 400);
   flow.content('flow.confirm-reset-password.view', 300, 2_500);
   if (rng.chance(0.2)) return;
@@ -298,7 +338,18 @@ export function resetPasswordFlow(rng: Rng, out: Emitter, user: User, beginMs: n
   flow.content('flow.complete-reset-password.view', 300, 3_000);
   flow.content('flow.complete-reset-password.engage', 2_000, 30_000);
   flow.content('flow.complete-reset-password.submit', 1_000, 20_000);
+  if (rng.chance(0.08)) {
+    // The link was used too late: the code is no longer valid (errno 105).
+    flow.auth('route./password/forgot/verify_code.400.105', 100, 900);
+    return;
+  }
   flow.auth('route./password/forgot/verify_code.200', 100, 900);
+  flow.auth('password.forgot.verify_code.completed', 1, 20);
+  if (rng.chance(0.06)) {
+    // The reset itself fails (invalid token, errno 110) and the user gives up.
+    flow.auth('route./account/reset.401.110', 100, 900);
+    return;
+  }
   flow.identify(user.uid);
   flow.auth('route./account/reset.200', 100, 900);
   flow.auth('account.reset', 1, 20);

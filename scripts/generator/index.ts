@@ -37,15 +37,15 @@ export const MAX_USERS = 100_000_000;
 
 /**
  * Lines per user per day for users whose account exists, measured on runs of
- * 20 000–100 000 users (all kinds included: ~40 % flow, ~55 % activity, ~5 %
+ * 20 000–100 000 users (all kinds included: ~42 % flow, ~53 % activity, ~5 %
  * noise, ~0.2 % bad).
  */
-export const LINES_PER_USER_DAY = 3.95;
+export const LINES_PER_USER_DAY = 4.06;
 
 /**
  * Expected lines per user per day of a run of `days` days: users who sign up
  * during the run make no lines before their sign-up day (half the run, on
- * average). About 3.9 for 1–7 days, 3.4 for 30 days.
+ * average). About 4.0 for 1–7 days, 3.5 for 30 days.
  */
 export function linesPerUserDay(days: number): number {
   return LINES_PER_USER_DAY * (1 - (newUserShare(days) * (days - 1)) / (2 * days));

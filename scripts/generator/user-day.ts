@@ -22,8 +22,8 @@ const VISITOR_CHANCE = 0.05;
 const SIGN_IN_CHANCE = 0.25;
 /** Share of those sign-ins that are for another relying party than Sync. */
 const WEB_SIGN_IN_SHARE = 0.2;
-/** Per active user-day: a password reset. */
-const RESET_CHANCE = 0.01;
+/** Per active user-day: a password reset (frequent enough that the reset funnel of a small sample is not empty). */
+const RESET_CHANCE = 0.03;
 /** Per active user-day: chance that each device besides the main one is used. */
 const OTHER_DEVICE_CHANCE = 0.6;
 
