@@ -8,12 +8,19 @@
       day           [from, to]                    [from, to]
       flow          [from - F, to + F]            [from - 2F, to + 2F]
       multi_device  [from, to + M]                [from - M, to + M]
+      kpi_activity  [from, to + M + K - 1]        [from - (K - 1) - M, to + M + K - 1]
 
-    F = flow_lookback_days, M = multi_device_lookback_days. Why `flow` reaches
-    F days past `to`: a late begin event can move a flow's begin (and its
-    export_date) up to F days earlier, and a late uid changes the uid of the
-    flow's experiment rows on other days. It reads a further F days on each
-    side so that every flow it rebuilds is seen whole (flows last < F days).
+    F = flow_lookback_days, M = multi_device_lookback_days, K = kpi_mau_days.
+    Why `kpi_activity` (the engagement KPIs) reaches M + K - 1 days past
+    `to`: a changed day changes the multi-device users of up to M days
+    later, and each changed day the MAU of the K - 1 days after it. A
+    rebuilt day's MAU needs the K - 1 days before it (read M days further
+    back still, a margin).
+    Why `flow` reaches F days past `to`: a late begin event can move a
+    flow's begin (and its export_date) up to F days earlier, and a late uid
+    changes the uid of the flow's experiment rows on other days. It reads a
+    further F days on each side so that every flow it rebuilds is seen
+    whole (flows last < F days).
     The model passes its own is_incremental(): in dbt unit tests only the
     model's copy of it can be overridden.
 #}
@@ -34,6 +41,9 @@
         {%- set bounds = [first - flow, last + flow, first - flow - flow, last + flow + flow] -%}
     {%- elif kind == 'multi_device' -%}
         {%- set bounds = [first, last + multi, first - multi, last + multi] -%}
+    {%- elif kind == 'kpi_activity' -%}
+        {%- set mau = modules.datetime.timedelta(days=(var('kpi_mau_days') | int) - 1) -%}
+        {%- set bounds = [first, last + multi + mau, first - mau - multi, last + multi + mau] -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error("fxa_run_window: unknown kind '" ~ kind ~ "'") }}
     {%- endif -%}

@@ -1,6 +1,6 @@
 // Generates schemas/tables/<table>.json (the published table contracts that
 // `fxa-metrics validate` checks) from the dbt model contracts in
-// models/marts/*.yml, so the two can never drift apart:
+// models/marts/*.yml and models/marts/kpi/*.yml, so the two can never drift apart:
 //   node --import tsx scripts/gen-table-schemas.ts           write the files
 //   node --import tsx scripts/gen-table-schemas.ts --check   exit 1 when the committed files differ
 //
@@ -84,15 +84,19 @@ function tableSchema(model: YamlModel, source: string): TableContract {
   };
 }
 
-/** Every model of models/marts/*.yml as its table contract, by table name. */
+/** The folders whose model YAML files describe published tables: the marts and the KPI marts. */
+export const MART_MODEL_DIRS = [['models', 'marts'], ['models', 'marts', 'kpi']];
+
+/** Every model of models/marts/*.yml and models/marts/kpi/*.yml as its table contract, by table name. */
 export function buildTableSchemas(projectDir: string): Map<string, TableContract> {
-  const dir = join(projectDir, 'models', 'marts');
   const out = new Map<string, TableContract>();
-  for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    const doc = YAML.parse(readFileSync(join(dir, f), 'utf8')) as { models?: YamlModel[] } | null;
-    for (const model of doc?.models ?? []) {
-      if (out.has(model.name)) throw new Error(`model ${model.name} is described twice in models/marts`);
-      out.set(model.name, tableSchema(model, relative(projectDir, join(dir, f))));
+  for (const dir of MART_MODEL_DIRS.map((parts) => join(projectDir, ...parts)).filter((d) => existsSync(d))) {
+    for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+      const doc = YAML.parse(readFileSync(join(dir, f), 'utf8')) as { models?: YamlModel[] } | null;
+      for (const model of doc?.models ?? []) {
+        if (out.has(model.name)) throw new Error(`model ${model.name} is described twice in models/marts`);
+        out.set(model.name, tableSchema(model, relative(projectDir, join(dir, f))));
+      }
     }
   }
   return out;

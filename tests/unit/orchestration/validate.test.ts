@@ -73,10 +73,12 @@ test('a matching table has no findings; each kind of mismatch is reported with t
   }
 });
 
-test('the published contracts compile, and describe six tables', () => {
+test('the published contracts compile, and describe the six marts and the six KPI marts', () => {
   const contracts = readTableContracts();
   assert.deepEqual(contracts.map((c) => c['x-table']).sort(), [
     'activity_events', 'daily_activity_per_device', 'daily_multi_device_users', 'flow_events', 'flow_experiments', 'flow_metadata',
+    'kpi_engagement_daily', 'kpi_flow_errors_daily', 'kpi_flow_outcomes_daily', 'kpi_funnel_daily', 'kpi_multi_device_daily',
+    'kpi_time_to_connect_daily',
   ]);
   const v = compileContracts(contracts).get('activity_events')!;
   const row = { timestamp: '2017-03-01T00:00:00.000Z', type: 'account.login', uid: HEX64, device_id: 'b'.repeat(32), service: '', ua_browser: null, ua_version: null, ua_os: null, day: '2017-03-01' };
