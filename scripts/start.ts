@@ -1,13 +1,16 @@
 // `npm start`: the main job on the embedded default, for a fresh clone.
 // Generates a week of sample logs into ./sample-logs when it holds none, runs
-// `fxa-metrics nightly` on them into ./data, and says where the DuckDB file is.
+// `fxa-metrics nightly` on them into ./data, and says where the DuckDB file
+// and the KPI report are.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { generateLogs } from './generator/index.ts';
 import { projectRoot } from './setup/python-env.ts';
 import { HMAC_KEY_ENV } from './loader/key.ts';
 import { layout } from './lib/paths.ts';
+import { latestKpiReport } from './report/run-step.ts';
 
 const SAMPLE = { start: '2017-03-01', days: 7, users: 2000, seed: 1 };
 // Only ever used for the generated sample data, and only when no key is set.
@@ -42,4 +45,15 @@ if (existsSync(warehouse)) {
   say(`  look inside:  ${relative(process.cwd(), join(projectRoot, '.venv', 'bin', 'python'))} -c "import duckdb; print(duckdb.connect('${relative(process.cwd(), warehouse)}', read_only=True).sql('select * from main.flow_metadata limit 5'))"`);
   say(`  check it:     npx fxa-metrics validate --data-dir ${relative(process.cwd(), dataDir) || '.'}`);
 }
+
+// The last lines: where the KPI report is. A run with nothing new writes none,
+// so this is the newest one; with none at all, one is written now.
+let kpiReport = latestKpiReport(dataDir);
+if (!kpiReport && existsSync(warehouse)) {
+  const out = join(dataDir, 'report.html');
+  const r = spawnSync(process.execPath, [cli, 'report', '--data-dir', dataDir, '--out', out], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status === 0) kpiReport = out;
+}
+if (kpiReport) say(`\nKPI report: ${kpiReport}\n  open it:      ${pathToFileURL(kpiReport).href}`);
+else say('\nno KPI report: the KPI tables were not built (see the problems above)');
 process.exit(run.status ?? 1);

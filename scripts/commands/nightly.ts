@@ -12,6 +12,7 @@ interface NightlyFlags extends CommonFlags {
   hmacKeyFile?: string;
   maxRejectRate: string;
   sample: string;
+  report: boolean;
 }
 
 export function register(program: Command): void {
@@ -22,14 +23,17 @@ export function register(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'also rebuild this day, even when nothing new touched it')
     .option('--hmac-key-file <file>', 'file holding the uid HMAC key (default: $FXA_UID_HMAC_KEY)')
     .option('--max-reject-rate <rate>', 'fail the data checks (exit 3) when rejected/read lines exceed this share', '0.01')
-    .option('--sample <n>', 'rows per table checked against its row schema', String(DEFAULT_SAMPLE));
+    .option('--sample <n>', 'rows per table checked against its row schema', String(DEFAULT_SAMPLE))
+    .option('--no-report', 'do not write the KPI report <data-dir>/runs/<run-id>.report.html');
   addCommonOptions(cmd).addHelpText(
     'after',
     `
 Days rebuilt: one contiguous range from the earliest to the latest day touched
 (a late file for an early day widens it), plus days left by an interrupted run
 (<data-dir>/runs/pending-days.json). Nothing new and no --date: does nothing,
-exit 0. Report: <data-dir>/runs/<run-id>.json.`,
+exit 0. Report: <data-dir>/runs/<run-id>.json; after a build, also the KPI
+report <data-dir>/runs/<run-id>.report.html (not with --no-report; if it
+cannot be written the data stays built and the run exits 1).`,
   );
   cmd.action(
     action(async (flags: NightlyFlags) => {
@@ -44,6 +48,7 @@ exit 0. Report: <data-dir>/runs/<run-id>.json.`,
         sample: parsePositiveInt('--sample', flags.sample, 0),
         // the loader's progress lines are plain text: keep them out of JSON logs
         progress: flags.logFormat === 'json' ? 'never' : 'auto',
+        report: flags.report,
       });
       return finishRun(outcome, flags);
     }),

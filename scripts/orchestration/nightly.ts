@@ -14,6 +14,7 @@ import { markBuilt, markLoadDone, markLoadStarted, readPending } from './pending
 import { newReport, recordFailure, writeReport, type RunReport } from './report.ts';
 import { buildStep, checksStep, raise } from './steps.ts';
 import { uploadStep, volumePath } from './upload.ts';
+import { kpiReportStep } from '../report/run-step.ts';
 
 export interface NightlyOptions {
   input: string;
@@ -27,6 +28,8 @@ export interface NightlyOptions {
   /** rows per table that validate checks against the row schema */
   sample: number;
   progress?: 'auto' | 'never';
+  /** write the KPI report next to the run report (default true) */
+  report?: boolean;
 }
 
 export interface RunOutcome {
@@ -98,6 +101,8 @@ async function nightlySteps(report: RunReport, opts: NightlyOptions, hmacKey: st
   else log.warn('the build did not finish: its days stay pending for the next run', { days: report.build!.days });
 
   if (!report.build!.dbt.some((d) => d.crashed)) await checksStep(report, { dataDir: opts.dataDir, target: opts.target, sample: opts.sample });
+  // only over freshly built tables; the data is committed, so a failing report cannot undo it
+  if (built && opts.report !== false) await kpiReportStep(report, { dataDir: opts.dataDir, target: opts.target });
   report.message = describe(report, range, state.needsFullBuild ?? false);
 }
 

@@ -49,6 +49,8 @@ export interface RunReport {
   validation: { findings: Finding[]; tables: Array<{ table: string; columns: number; sampledRows: number }> } | null;
   /** every reason the exit code is not 0 */
   problems: string[];
+  /** the KPI report (HTML) the run wrote next to this file, when it wrote one */
+  kpiReport?: string;
 }
 
 export function newRunId(now: Date = new Date()): string {

@@ -30,5 +30,6 @@ export function formatSummary(r: RunReport, reportFile: string | null): string {
   if (r.validation) lines.push(`  validate: ${r.validation.findings.length} finding(s) over ${r.validation.tables.length} table(s)`);
   for (const p of r.problems) lines.push(`  problem: ${p}`);
   if (reportFile) lines.push(`  report: ${reportFile}`);
+  if (r.kpiReport) lines.push(`  KPI report: ${r.kpiReport}`);
   return lines.join('\n');
 }

@@ -1,0 +1,371 @@
+// Turns the KPI rows into chart specs: labels, series with their hover text,
+// and the table shown under each chart. Pure functions, no I/O.
+import { formatValue, type Cell, type Format } from './format.ts';
+import type { DayRange } from '../orchestration/days.ts';
+import type { EngagementRow, EntrypointRow, ErrorRow, FunnelStepRow, KpiData, MultiDeviceRow, OutcomeDayRow, TimeToConnectRow } from './queries.ts';
+
+export interface Dataset {
+  label: string;
+  data: Array<number | null>;
+  /** the hover text of each point, formatted like the table */
+  text: string[];
+  format: Format;
+  /** drawn as bars in a line chart (or lines in a bar chart) */
+  type?: 'line' | 'bar';
+  /** 'y2': a second axis on the right */
+  axis?: 'y' | 'y2';
+}
+
+export interface Column {
+  label: string;
+  format: Format;
+}
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** one line: which table, which days, which definition */
+  caption: string;
+  type: 'line' | 'bar';
+  horizontal?: boolean;
+  labels: string[];
+  datasets: Dataset[];
+  /** extra hover lines per label (funnels: the conversions) */
+  footers?: string[];
+  table: { columns: Column[]; rows: Cell[][] };
+}
+
+export interface ReportData {
+  title: string;
+  range: DayRange | null;
+  generatedAt: string;
+  target: string;
+  charts: ChartSpec[];
+}
+
+export const TOP_ENTRYPOINTS = 12;
+export const TOP_ERRORS = 15;
+export const TOP_OS = 6;
+export const NO_VALUE = '(none)';
+
+const days = (r: DayRange | null) => (!r ? 'no days (no data)' : r.from === r.to ? `day ${r.from}` : `days ${r.from} to ${r.to}`);
+const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+function dataset(label: string, data: Array<number | null>, format: Format, extra: Partial<Dataset> = {}): Dataset {
+  return { label, data, text: data.map((v) => formatValue(v, format)), format, ...extra };
+}
+
+/** Sorted distinct values. */
+function distinct(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** One value per label from rows keyed by label; missing labels are null. */
+function byLabel<T>(labels: string[], rows: T[], key: (r: T) => string, value: (r: T) => number | null): Array<number | null> {
+  const m = new Map(rows.map((r) => [key(r), value(r)]));
+  return labels.map((l) => (m.has(l) ? m.get(l)! : null));
+}
+
+export interface FunnelStep {
+  step_number: number;
+  step_name: string;
+  flows: number;
+  /** flows at this step ÷ flows at the step before; 1 for step 1's own; null when the step before has none */
+  stepConversion: number | null;
+  /** flows at this step ÷ flows at the funnel's first step */
+  overallConversion: number | null;
+}
+
+/** Each funnel's steps in order with step-to-step and overall conversion. */
+export function funnelConversions(rows: FunnelStepRow[]): Map<string, FunnelStep[]> {
+  const out = new Map<string, FunnelStep[]>();
+  for (const funnel of distinct(rows.map((r) => r.funnel))) {
+    const steps = rows.filter((r) => r.funnel === funnel).sort((a, b) => a.step_number - b.step_number);
+    const first = steps[0]?.flows ?? 0;
+    out.set(
+      funnel,
+      steps.map((s, i) => ({
+        step_number: s.step_number,
+        step_name: s.step_name,
+        flows: s.flows,
+        stepConversion: i === 0 ? null : ratio(s.flows, steps[i - 1].flows),
+        overallConversion: ratio(s.flows, first),
+      })),
+    );
+  }
+  return out;
+}
+
+/** The n rows with the largest `weight`, ties broken by label so the order is stable. */
+export function topN<T>(rows: T[], n: number, weight: (r: T) => number, label: (r: T) => string): T[] {
+  return [...rows].sort((a, b) => weight(b) - weight(a) || label(a).localeCompare(label(b))).slice(0, n);
+}
+
+function engagementChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
+  const labels = distinct(rows.filter((r) => r.breakdown === 'all').map((r) => r.day));
+  const series = (breakdown: string, segment: string) =>
+    byLabel(labels, rows.filter((r) => r.breakdown === breakdown && r.segment === segment), (r) => r.day, (r) => r.engagement_ratio);
+  const all = series('all', 'all');
+  const multi = series('devices', 'multi-device');
+  const single = series('devices', 'single-device');
+  return {
+    id: 'engagement',
+    title: 'Engagement ratio',
+    caption:
+      `Engagement ratio = mean DAU over the 7 days ending each day ÷ MAU (distinct uids active in the 28 days ending that day), ` +
+      `all users and single- vs multi-device users; kpi_engagement_daily, ${days(range)}.`,
+    type: 'line',
+    labels,
+    datasets: [dataset('all users', all, 'ratio'), dataset('multi-device users', multi, 'ratio'), dataset('single-device users', single, 'ratio')],
+    table: {
+      columns: [
+        { label: 'day', format: 'text' },
+        { label: 'all users', format: 'ratio' },
+        { label: 'multi-device users', format: 'ratio' },
+        { label: 'single-device users', format: 'ratio' },
+      ],
+      rows: labels.map((d, i) => [d, all[i], multi[i], single[i]]),
+    },
+  };
+}
+
+function dauMauChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
+  const base = rows.filter((r) => r.breakdown === 'all' && r.segment === 'all');
+  const labels = base.map((r) => r.day);
+  const dau = base.map((r) => r.dau);
+  const mean = base.map((r) => r.dau_7day_mean);
+  const mau = base.map((r) => r.mau);
+  return {
+    id: 'dau-mau',
+    title: 'Daily and monthly active users',
+    caption:
+      `DAU = distinct uids with an activity event on the day; 7-day mean DAU over the 7 days ending it; ` +
+      `MAU = distinct uids active in the 28 days ending it; kpi_engagement_daily (breakdown 'all'), ${days(range)}.`,
+    type: 'line',
+    labels,
+    datasets: [dataset('DAU', dau, 'int'), dataset('7-day mean DAU', mean, 'mean'), dataset('MAU', mau, 'int')],
+    table: {
+      columns: [
+        { label: 'day', format: 'text' },
+        { label: 'DAU', format: 'int' },
+        { label: '7-day mean DAU', format: 'mean' },
+        { label: 'MAU', format: 'int' },
+      ],
+      rows: labels.map((d, i) => [d, dau[i], mean[i], mau[i]]),
+    },
+  };
+}
+
+function engagementByOsChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
+  const os = rows.filter((r) => r.breakdown === 'ua_os');
+  const totals = new Map<string, number>();
+  for (const r of os) totals.set(r.segment, (totals.get(r.segment) ?? 0) + r.dau);
+  const top = topN([...totals.entries()], TOP_OS, ([, n]) => n, ([s]) => s).map(([s]) => s);
+  const labels = distinct(os.map((r) => r.day));
+  const series = top.map((s) => byLabel(labels, os.filter((r) => r.segment === s), (r) => r.day, (r) => r.engagement_ratio));
+  return {
+    id: 'engagement-os',
+    title: 'Engagement ratio by operating system',
+    caption:
+      `Engagement ratio (7-day mean DAU ÷ 28-day MAU) of the users of each OS, for the ${TOP_OS} OSes with the most DAU summed over the days; ` +
+      `a user counts in every OS they were active with; kpi_engagement_daily (breakdown 'ua_os'), ${days(range)}.`,
+    type: 'line',
+    labels,
+    datasets: top.map((s, i) => dataset(s, series[i], 'ratio')),
+    table: {
+      columns: [{ label: 'day', format: 'text' }, ...top.map((s) => ({ label: s, format: 'ratio' as const }))],
+      rows: labels.map((d, i) => [d, ...series.map((v) => v[i])]),
+    },
+  };
+}
+
+function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null): ChartSpec {
+  const labels = rows.map((r) => r.day);
+  const dauShare = rows.map((r) => r.multi_device_dau_share);
+  const mauShare = rows.map((r) => r.multi_device_mau_share);
+  return {
+    id: 'multi-device',
+    title: 'Multi-device share',
+    caption:
+      `Share of DAU that is multi-device that day, and share of MAU multi-device on any day of the 28 days ending it ` +
+      `(multi-device days from daily_multi_device_users); kpi_multi_device_daily, ${days(range)}.`,
+    type: 'line',
+    labels,
+    datasets: [dataset('multi-device share of DAU', dauShare, 'pct'), dataset('multi-device share of MAU', mauShare, 'pct')],
+    table: {
+      columns: [
+        { label: 'day', format: 'text' },
+        { label: 'DAU', format: 'int' },
+        { label: 'multi-device DAU', format: 'int' },
+        { label: 'share of DAU', format: 'pct' },
+        { label: 'MAU', format: 'int' },
+        { label: 'multi-device MAU', format: 'int' },
+        { label: 'share of MAU', format: 'pct' },
+      ],
+      rows: rows.map((r) => [r.day, r.dau, r.multi_device_dau, r.multi_device_dau_share, r.mau, r.multi_device_mau, r.multi_device_mau_share]),
+    },
+  };
+}
+
+function timeToConnectChart(rows: TimeToConnectRow[], range: DayRange | null): ChartSpec {
+  const labels = distinct(rows.map((r) => r.day));
+  const datasets: Dataset[] = [];
+  for (const isNew of [true, false]) {
+    const group = rows.filter((r) => r.new_account === isNew);
+    const who = isNew ? 'new accounts' : 'existing accounts';
+    for (const q of ['p25', 'p50', 'p75'] as const) {
+      datasets.push(dataset(`${q} ${who}`, byLabel(labels, group, (r) => r.day, (r) => r[q]), 'ms'));
+    }
+  }
+  return {
+    id: 'time-to-connect',
+    title: 'Time to device connection',
+    caption:
+      `Quartiles (p25/p50/p75, interpolated) of the flow_time of each completed Sync flow's first flow.complete, ` +
+      `by flow begin day, new vs existing accounts; kpi_time_to_connect_daily, ${days(range)}.`,
+    type: 'line',
+    labels,
+    datasets,
+    table: {
+      columns: [
+        { label: 'day', format: 'text' },
+        { label: 'accounts', format: 'text' },
+        { label: 'flows begun', format: 'int' },
+        { label: 'flows completed', format: 'int' },
+        { label: 'completion rate', format: 'pct' },
+        { label: 'p25', format: 'ms' },
+        { label: 'p50', format: 'ms' },
+        { label: 'p75', format: 'ms' },
+      ],
+      rows: rows.map((r) => [r.day, r.new_account ? 'new' : 'existing', r.flows_begun, r.flows_completed, r.completion_rate, r.p25, r.p50, r.p75]),
+    },
+  };
+}
+
+function funnelCharts(rows: FunnelStepRow[], range: DayRange | null): ChartSpec[] {
+  const funnels = [...funnelConversions(rows).entries()];
+  // no funnel rows in range: one empty chart keeps the section and its "no data" note
+  if (funnels.length === 0) funnels.push(['(no flows in range)', []]);
+  return funnels.map(([funnel, steps]) => ({
+    id: `funnel-${funnel.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`,
+    title: `Funnel: ${funnel}`,
+    caption:
+      `Distinct flows begun on ${days(range)} that reached each step of the ${funnel} funnel and every step before it, ` +
+      `all segments summed, with step-to-step conversion; kpi_funnel_daily.`,
+    type: 'bar' as const,
+    labels: steps.map((s) => `${s.step_number}. ${s.step_name}`),
+    datasets: [dataset('flows', steps.map((s) => s.flows), 'int')],
+    footers: steps.map((s, i) =>
+      i === 0
+        ? 'first step'
+        : `from the step before: ${formatValue(s.stepConversion, 'pct')}; from the first step: ${formatValue(s.overallConversion, 'pct')}`,
+    ),
+    table: {
+      columns: [
+        { label: 'step', format: 'int' },
+        { label: 'name', format: 'text' },
+        { label: 'flows', format: 'int' },
+        { label: 'from the step before', format: 'pct' },
+        { label: 'from the first step', format: 'pct' },
+      ],
+      rows: steps.map((s) => [s.step_number, s.step_name, s.flows, s.stepConversion, s.overallConversion]),
+    },
+  }));
+}
+
+function entrypointChart(rows: EntrypointRow[], range: DayRange | null): ChartSpec {
+  const top = topN(rows, TOP_ENTRYPOINTS, (r) => r.flows_begun, (r) => r.entrypoint ?? '');
+  const rate = top.map((r) => ratio(r.flows_completed, r.flows_begun));
+  return {
+    id: 'entrypoints',
+    title: 'Completion by entrypoint',
+    caption:
+      `Flows completed (with flow.complete) ÷ flows begun, for the ${TOP_ENTRYPOINTS} entrypoints with the most flows begun on ` +
+      `${days(range)}; kpi_flow_outcomes_daily.`,
+    type: 'bar',
+    horizontal: true,
+    labels: top.map((r) => r.entrypoint ?? NO_VALUE),
+    datasets: [dataset('completion rate', rate, 'pct')],
+    table: {
+      columns: [
+        { label: 'entrypoint', format: 'text' },
+        { label: 'flows begun', format: 'int' },
+        { label: 'flows completed', format: 'int' },
+        { label: 'completion rate', format: 'pct' },
+      ],
+      rows: top.map((r, i) => [r.entrypoint ?? NO_VALUE, r.flows_begun, r.flows_completed, rate[i]]),
+    },
+  };
+}
+
+function newAccountsChart(rows: OutcomeDayRow[], range: DayRange | null): ChartSpec {
+  const labels = rows.map((r) => r.day);
+  const created = rows.map((r) => r.flows_new_account);
+  const verification = rows.map((r) => ratio(r.flows_verified, r.flows_new_account));
+  const completion = rows.map((r) => ratio(r.flows_completed, r.flows_begun));
+  return {
+    id: 'new-accounts',
+    title: 'New accounts and email verification',
+    caption:
+      `Flows with account.created per flow begin day (bars), and the share of them that also have account.verified (line); ` +
+      `kpi_flow_outcomes_daily, ${days(range)}.`,
+    type: 'bar',
+    labels,
+    datasets: [dataset('new accounts', created, 'int'), dataset('email verification rate', verification, 'pct', { type: 'line', axis: 'y2' })],
+    table: {
+      columns: [
+        { label: 'day', format: 'text' },
+        { label: 'flows begun', format: 'int' },
+        { label: 'flows completed', format: 'int' },
+        { label: 'completion rate', format: 'pct' },
+        { label: 'new accounts', format: 'int' },
+        { label: 'verified', format: 'int' },
+        { label: 'verification rate', format: 'pct' },
+      ],
+      rows: rows.map((r, i) => [r.day, r.flows_begun, r.flows_completed, completion[i], r.flows_new_account, r.flows_verified, verification[i]]),
+    },
+  };
+}
+
+function errorsChart(rows: ErrorRow[], range: DayRange | null): ChartSpec {
+  const top = topN(rows, TOP_ERRORS, (r) => r.abandoned_flows, (r) => r.error);
+  return {
+    id: 'errors',
+    title: 'Top errors in abandoned flows',
+    caption:
+      `Abandoned flows (no flow.complete) begun on ${days(range)} with each error event (route.*.<status>.<errno>, customs.blocked, ` +
+      `email.*.bounced), the ${TOP_ERRORS} most frequent; kpi_flow_errors_daily.`,
+    type: 'bar',
+    horizontal: true,
+    labels: top.map((r) => r.error),
+    datasets: [dataset('abandoned flows', top.map((r) => r.abandoned_flows), 'int')],
+    table: {
+      columns: [
+        { label: 'error', format: 'text' },
+        { label: 'abandoned flows', format: 'int' },
+        { label: 'events', format: 'int' },
+      ],
+      rows: top.map((r) => [r.error, r.abandoned_flows, r.events]),
+    },
+  };
+}
+
+/** Every chart of the report, in page order. */
+export function shapeReport(data: KpiData, range: DayRange | null): ChartSpec[] {
+  return [
+    engagementChart(data.engagement, range),
+    dauMauChart(data.engagement, range),
+    engagementByOsChart(data.engagement, range),
+    multiDeviceChart(data.multiDevice, range),
+    timeToConnectChart(data.timeToConnect, range),
+    ...funnelCharts(data.funnelSteps, range),
+    entrypointChart(data.entrypoints, range),
+    newAccountsChart(data.outcomesByDay, range),
+    errorsChart(data.errors, range),
+  ];
+}
+
+/** True when a chart has no point to draw. */
+export function isEmptyChart(c: ChartSpec): boolean {
+  return c.labels.length === 0 || c.datasets.every((d) => d.data.every((v) => v === null));
+}
