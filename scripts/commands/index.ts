@@ -6,8 +6,9 @@ import { register as nightly } from './nightly.ts';
 import { register as build } from './build.ts';
 import { register as backfill } from './backfill.ts';
 import { register as validate } from './validate.ts';
+import { register as docs } from './docs.ts';
 import { register as report } from './report.ts';
 
 export function registerCommands(program: Command): void {
-  for (const register of [load, generate, nightly, build, backfill, validate, report]) register(program);
+  for (const register of [load, generate, nightly, build, backfill, validate, report, docs]) register(program);
 }

@@ -28,6 +28,8 @@ export function layout(dataDir: string) {
     runs: join(dataDir, 'runs'),
     dbtTarget: join(dataDir, 'dbt', 'target'),
     dbtLogs: join(dataDir, 'dbt', 'logs'),
+    /** the dbt docs site (`fxa-metrics docs`): static_index.html opens from disk */
+    dbtDocs: join(dataDir, 'dbt-docs'),
     spark: join(dataDir, 'spark'),
     lock: join(dataDir, 'fxa-metrics.lock'),
   };
