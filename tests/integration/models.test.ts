@@ -1,8 +1,9 @@
 // The dbt models end to end on DuckDB: a small raw zone with hand-computed
 // facts → `dbt build` (models, contracts, data tests and unit tests), and
 // night-by-night incremental runs (a flow crossing midnight, a late file for
-// an earlier day, a repeated night with a re-delivered file) that must end in
-// exactly the rows of one full build, table by table.
+// an earlier day, a repeated night) that must end in exactly the rows of one
+// full build, table by table; and a raw zone holding a key twice (which the
+// loader never writes) failing the staging models' uniqueness tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -79,8 +80,14 @@ const late: FixtureLoad = {
   ],
   activity_events: [activity('2024-03-03T10:00:00', V, DEV.p, { service: '' }), activity('2024-03-03T10:05:00', V, DEV.q)],
 };
-// The same file delivered again under another load: every row a duplicate.
-const lateAgain: FixtureLoad = { ...late, loadId: 'n4' };
+// The same rows written again under another load: every row a duplicate key,
+// which the loader never writes (it stores a key once across loads).
+// The null device_id of X's event on 03-08 equals the null of its copy.
+const lateAgain: FixtureLoad = {
+  ...late,
+  loadId: 'n4',
+  activity_events: [...late.activity_events, activity('2024-03-08T09:30:00', X, null)],
+};
 
 test('models: hand-computed facts, and nightly incremental runs equal a full build', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'fxa-models-'));
@@ -88,7 +95,7 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
   const full = join(root, 'full');
   const nightly = join(root, 'nightly');
 
-  await writeLoads(full, [night1, night2, late, lateAgain]);
+  await writeLoads(full, [night1, night2, late]);
   const fullBuild = (async () => {
     const built = await dbtOk(full, ['build']);
     // A day in another format is refused by name, and changes nothing.
@@ -97,14 +104,15 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
   })();
 
   const nights = (async () => {
-    const steps: Array<[FixtureLoad, string, string]> = [
+    // The last step runs the late night again with nothing new.
+    const steps: Array<[FixtureLoad | null, string, string]> = [
       [night1, '2024-03-01', '2024-03-01'],
       [night2, '2024-03-02', '2024-03-08'],
       [late, '2024-03-03', '2024-03-03'],
-      [lateAgain, '2024-03-03', '2024-03-03'],
+      [null, '2024-03-03', '2024-03-03'],
     ];
     for (const [load, from, to] of steps) {
-      await writeLoads(nightly, [load]);
+      if (load) await writeLoads(nightly, [load]);
       // Models and seeds (the KPI funnels read one), as a night's `dbt build` does.
       await dbtOk(nightly, ['build', '--resource-type', 'seed', '--resource-type', 'model'], { from, to });
     }
@@ -151,7 +159,7 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
       // U on 03-07: x is 6 days back, y is the only device: not multi-device.
     });
 
-    await t.test('counts: duplicates once, begin names normalised, device-less activity kept out', async () => {
+    await t.test('counts: begin names normalised, device-less activity kept out', async () => {
       const [c] = await q(`select
           (select count(*) from f.main.flow_events) as flow_events,
           (select count(*) from f.main.flow_events where type = 'flow.begin') as begins,
@@ -168,4 +176,30 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
       });
     }
   });
+});
+
+test('a key stored twice in the raw zone fails the staging uniqueness tests, on the nights that rebuild its day', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'fxa-models-dup-'));
+  try {
+    await writeLoads(root, [night1, night2, late, lateAgain]);
+    /** The status and failure count of each staging model's unique_combination test. */
+    const uniqueness = async (vars?: Record<string, string>) => {
+      const run = await runDbt(['build', '--select', 'staging'], { dataDir: root, vars });
+      const tests = (run.runResults?.results ?? []).filter((r) => r.unique_id.startsWith('test.') && r.unique_id.includes('unique_combination'));
+      const byModel = Object.fromEntries(tests.map((r) => [r.unique_id.includes('stg_flow_events') ? 'flow' : 'activity', `${r.status} ${r.failures}`]));
+      return { exitCode: run.exitCode, byModel };
+    };
+    // Copied keys: two flow and two activity events on 03-03, one activity
+    // event (null device_id) on 03-08.
+    const full = await uniqueness();
+    assert.notEqual(full.exitCode, 0);
+    assert.deepEqual(full.byModel, { flow: 'fail 2', activity: 'fail 3' });
+    assert.deepEqual((await uniqueness({ from: '2024-03-03', to: '2024-03-03' })).byModel, { flow: 'fail 2', activity: 'fail 2' });
+    assert.deepEqual((await uniqueness({ from: '2024-03-08', to: '2024-03-08' })).byModel, { flow: 'pass 0', activity: 'fail 1' });
+    const otherNight = await uniqueness({ from: '2024-03-01', to: '2024-03-02' });
+    assert.deepEqual(otherNight.byModel, { flow: 'pass 0', activity: 'pass 0' });
+    assert.equal(otherNight.exitCode, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
