@@ -1,10 +1,4 @@
-{#-
-    Typed and renamed raw events. No deduplication here: the loader stores
-    each spec key once (docs/raw-zone.md), and the unique_combination test
-    in this model's YAML fails the build if the raw zone ever holds a key
-    twice. (A dedup window here cost about half of a full build: every
-    mart re-ran it over the whole source; see bench/README.md.)
--#}
+{#- Typed and renamed raw events; no deduplication (why: stg_flow_events.sql). -#}
 with
 
 source as (
