@@ -61,10 +61,10 @@ later_begins as (
 
     -- The flow's begin events other than the earliest (a reloaded page).
     select
-        flow_id,
         {%- for attribute in begin_attributes %}
-        max(nullif({{ attribute }}, '')) as {{ attribute }}{{ ',' if not loop.last }}
+        max(nullif({{ attribute }}, '')) as {{ attribute }},
         {%- endfor %}
+        flow_id
     from ranked_begins
     where begin_order > 1
     group by flow_id
