@@ -55,6 +55,17 @@ function dataset(label: string, data: Array<number | null>, format: Format, extr
   return { label, data, text: data.map((v) => formatValue(v, format)), format, ...extra };
 }
 
+/** Table columns from [label, format] pairs. */
+const columns = (...cols: Array<[string, Format]>): Column[] => cols.map(([label, format]) => ({ label, format }));
+
+/** The table of a chart that shows its datasets as they are: a row per label, a column per dataset. */
+function seriesTable(labelColumn: string, labels: string[], datasets: Dataset[]): ChartSpec['table'] {
+  return {
+    columns: [{ label: labelColumn, format: 'text' }, ...datasets.map((d) => ({ label: d.label, format: d.format }))],
+    rows: labels.map((l, i) => [l, ...datasets.map((d) => d.data[i])]),
+  };
+}
+
 /** Sorted distinct values. */
 function distinct(values: string[]): string[] {
   return [...new Set(values)].sort();
@@ -108,6 +119,7 @@ function engagementChart(rows: EngagementRow[], range: DayRange | null): ChartSp
   const all = series('all', 'all');
   const multi = series('devices', 'multi-device');
   const single = series('devices', 'single-device');
+  const datasets = [dataset('all users', all, 'ratio'), dataset('multi-device users', multi, 'ratio'), dataset('single-device users', single, 'ratio')];
   return {
     id: 'engagement',
     title: 'Engagement ratio',
@@ -116,16 +128,8 @@ function engagementChart(rows: EngagementRow[], range: DayRange | null): ChartSp
       `all users and single- vs multi-device users; kpi_engagement_daily, ${days(range)}.`,
     type: 'line',
     labels,
-    datasets: [dataset('all users', all, 'ratio'), dataset('multi-device users', multi, 'ratio'), dataset('single-device users', single, 'ratio')],
-    table: {
-      columns: [
-        { label: 'day', format: 'text' },
-        { label: 'all users', format: 'ratio' },
-        { label: 'multi-device users', format: 'ratio' },
-        { label: 'single-device users', format: 'ratio' },
-      ],
-      rows: labels.map((d, i) => [d, all[i], multi[i], single[i]]),
-    },
+    datasets,
+    table: seriesTable('day', labels, datasets),
   };
 }
 
@@ -135,6 +139,7 @@ function dauMauChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
   const dau = base.map((r) => r.dau);
   const mean = base.map((r) => r.dau_7day_mean);
   const mau = base.map((r) => r.mau);
+  const datasets = [dataset('DAU', dau, 'int'), dataset('7-day mean DAU', mean, 'mean'), dataset('MAU', mau, 'int')];
   return {
     id: 'dau-mau',
     title: 'Daily and monthly active users',
@@ -143,16 +148,8 @@ function dauMauChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
       `MAU = distinct uids active in the 28 days ending it; kpi_engagement_daily (breakdown 'all'), ${days(range)}.`,
     type: 'line',
     labels,
-    datasets: [dataset('DAU', dau, 'int'), dataset('7-day mean DAU', mean, 'mean'), dataset('MAU', mau, 'int')],
-    table: {
-      columns: [
-        { label: 'day', format: 'text' },
-        { label: 'DAU', format: 'int' },
-        { label: '7-day mean DAU', format: 'mean' },
-        { label: 'MAU', format: 'int' },
-      ],
-      rows: labels.map((d, i) => [d, dau[i], mean[i], mau[i]]),
-    },
+    datasets,
+    table: seriesTable('day', labels, datasets),
   };
 }
 
@@ -162,7 +159,7 @@ function engagementByOsChart(rows: EngagementRow[], range: DayRange | null): Cha
   for (const r of os) totals.set(r.segment, (totals.get(r.segment) ?? 0) + r.dau);
   const top = topN([...totals.entries()], TOP_OS, ([, n]) => n, ([s]) => s).map(([s]) => s);
   const labels = distinct(os.map((r) => r.day));
-  const series = top.map((s) => byLabel(labels, os.filter((r) => r.segment === s), (r) => r.day, (r) => r.engagement_ratio));
+  const datasets = top.map((s) => dataset(s, byLabel(labels, os.filter((r) => r.segment === s), (r) => r.day, (r) => r.engagement_ratio), 'ratio'));
   return {
     id: 'engagement-os',
     title: 'Engagement ratio by operating system',
@@ -171,11 +168,8 @@ function engagementByOsChart(rows: EngagementRow[], range: DayRange | null): Cha
       `a user counts in every OS they were active with; kpi_engagement_daily (breakdown 'ua_os'), ${days(range)}.`,
     type: 'line',
     labels,
-    datasets: top.map((s, i) => dataset(s, series[i], 'ratio')),
-    table: {
-      columns: [{ label: 'day', format: 'text' }, ...top.map((s) => ({ label: s, format: 'ratio' as const }))],
-      rows: labels.map((d, i) => [d, ...series.map((v) => v[i])]),
-    },
+    datasets,
+    table: seriesTable('day', labels, datasets),
   };
 }
 
@@ -193,15 +187,15 @@ function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null): Chart
     labels,
     datasets: [dataset('multi-device share of DAU', dauShare, 'pct'), dataset('multi-device share of MAU', mauShare, 'pct')],
     table: {
-      columns: [
-        { label: 'day', format: 'text' },
-        { label: 'DAU', format: 'int' },
-        { label: 'multi-device DAU', format: 'int' },
-        { label: 'share of DAU', format: 'pct' },
-        { label: 'MAU', format: 'int' },
-        { label: 'multi-device MAU', format: 'int' },
-        { label: 'share of MAU', format: 'pct' },
-      ],
+      columns: columns(
+        ['day', 'text'],
+        ['DAU', 'int'],
+        ['multi-device DAU', 'int'],
+        ['share of DAU', 'pct'],
+        ['MAU', 'int'],
+        ['multi-device MAU', 'int'],
+        ['share of MAU', 'pct'],
+      ),
       rows: rows.map((r) => [r.day, r.dau, r.multi_device_dau, r.multi_device_dau_share, r.mau, r.multi_device_mau, r.multi_device_mau_share]),
     },
   };
@@ -227,16 +221,16 @@ function timeToConnectChart(rows: TimeToConnectRow[], range: DayRange | null): C
     labels,
     datasets,
     table: {
-      columns: [
-        { label: 'day', format: 'text' },
-        { label: 'accounts', format: 'text' },
-        { label: 'flows begun', format: 'int' },
-        { label: 'flows completed', format: 'int' },
-        { label: 'completion rate', format: 'pct' },
-        { label: 'p25', format: 'ms' },
-        { label: 'p50', format: 'ms' },
-        { label: 'p75', format: 'ms' },
-      ],
+      columns: columns(
+        ['day', 'text'],
+        ['accounts', 'text'],
+        ['flows begun', 'int'],
+        ['flows completed', 'int'],
+        ['completion rate', 'pct'],
+        ['p25', 'ms'],
+        ['p50', 'ms'],
+        ['p75', 'ms'],
+      ),
       rows: rows.map((r) => [r.day, r.new_account ? 'new' : 'existing', r.flows_begun, r.flows_completed, r.completion_rate, r.p25, r.p50, r.p75]),
     },
   };
@@ -261,13 +255,13 @@ function funnelCharts(rows: FunnelStepRow[], range: DayRange | null): ChartSpec[
         : `from the step before: ${formatValue(s.stepConversion, 'pct')}; from the first step: ${formatValue(s.overallConversion, 'pct')}`,
     ),
     table: {
-      columns: [
-        { label: 'step', format: 'int' },
-        { label: 'name', format: 'text' },
-        { label: 'flows', format: 'int' },
-        { label: 'from the step before', format: 'pct' },
-        { label: 'from the first step', format: 'pct' },
-      ],
+      columns: columns(
+        ['step', 'int'],
+        ['name', 'text'],
+        ['flows', 'int'],
+        ['from the step before', 'pct'],
+        ['from the first step', 'pct'],
+      ),
       rows: steps.map((s) => [s.step_number, s.step_name, s.flows, s.stepConversion, s.overallConversion]),
     },
   }));
@@ -287,12 +281,12 @@ function entrypointChart(rows: EntrypointRow[], range: DayRange | null): ChartSp
     labels: top.map((r) => r.entrypoint ?? NO_VALUE),
     datasets: [dataset('completion rate', rate, 'pct')],
     table: {
-      columns: [
-        { label: 'entrypoint', format: 'text' },
-        { label: 'flows begun', format: 'int' },
-        { label: 'flows completed', format: 'int' },
-        { label: 'completion rate', format: 'pct' },
-      ],
+      columns: columns(
+        ['entrypoint', 'text'],
+        ['flows begun', 'int'],
+        ['flows completed', 'int'],
+        ['completion rate', 'pct'],
+      ),
       rows: top.map((r, i) => [r.entrypoint ?? NO_VALUE, r.flows_begun, r.flows_completed, rate[i]]),
     },
   };
@@ -313,15 +307,15 @@ function newAccountsChart(rows: OutcomeDayRow[], range: DayRange | null): ChartS
     labels,
     datasets: [dataset('new accounts', created, 'int'), dataset('email verification rate', verification, 'pct', { type: 'line', axis: 'y2' })],
     table: {
-      columns: [
-        { label: 'day', format: 'text' },
-        { label: 'flows begun', format: 'int' },
-        { label: 'flows completed', format: 'int' },
-        { label: 'completion rate', format: 'pct' },
-        { label: 'new accounts', format: 'int' },
-        { label: 'verified', format: 'int' },
-        { label: 'verification rate', format: 'pct' },
-      ],
+      columns: columns(
+        ['day', 'text'],
+        ['flows begun', 'int'],
+        ['flows completed', 'int'],
+        ['completion rate', 'pct'],
+        ['new accounts', 'int'],
+        ['verified', 'int'],
+        ['verification rate', 'pct'],
+      ),
       rows: rows.map((r, i) => [r.day, r.flows_begun, r.flows_completed, completion[i], r.flows_new_account, r.flows_verified, verification[i]]),
     },
   };
@@ -340,11 +334,11 @@ function errorsChart(rows: ErrorRow[], range: DayRange | null): ChartSpec {
     labels: top.map((r) => r.error),
     datasets: [dataset('abandoned flows', top.map((r) => r.abandoned_flows), 'int')],
     table: {
-      columns: [
-        { label: 'error', format: 'text' },
-        { label: 'abandoned flows', format: 'int' },
-        { label: 'events', format: 'int' },
-      ],
+      columns: columns(
+        ['error', 'text'],
+        ['abandoned flows', 'int'],
+        ['events', 'int'],
+      ),
       rows: top.map((r) => [r.error, r.abandoned_flows, r.events]),
     },
   };
