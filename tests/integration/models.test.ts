@@ -86,7 +86,7 @@ const late: FixtureLoad = {
 const lateAgain: FixtureLoad = {
   ...late,
   loadId: 'n4',
-  activity_events: [...late.activity_events, activity('2024-03-08T09:30:00', X, null)],
+  activity_events: [...(late.activity_events ?? []), activity('2024-03-08T09:30:00', X, null)],
 };
 
 test('models: hand-computed facts, and nightly incremental runs equal a full build', async (t) => {
