@@ -1,4 +1,4 @@
-// Lines the loader must reject (spec §1) and lines it must skip (other log
+// Lines the loader must reject (docs/contract.md#input) and lines it must skip (other log
 // Types). Bad lines are extra lines next to a valid one, so they never change
 // which flows and activity exist: a loader that rejects exactly them loads
 // everything else.
@@ -8,7 +8,7 @@ import { AUTH_PIDS, LOCALES, MAIL_TEMPLATES, OTHER_BROWSER_AGENTS, REQUEST_PATHS
 
 export type MetricKind = 'flow' | 'activity';
 
-/** A copy of a valid metrics line broken in one of the ways spec §1 rejects. */
+/** A copy of a valid metrics line broken in one of the ways docs/contract.md#input rejects. */
 export function badVariant(line: string, kind: MetricKind, rng: Rng): string {
   const which = rng.int(0, 3);
   if (which === 0) {

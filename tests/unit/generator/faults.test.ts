@@ -15,7 +15,7 @@ test('the template lines are valid metrics events (the accepted side)', () => {
   assert.equal(classify(ACTIVITY_LINE).kind, 'activity');
 });
 
-test('every bad variant of a flow line breaks a rule of spec §1, and each way occurs', () => {
+test('every bad variant of a flow line breaks an input rule of the contract, and each way occurs', () => {
   const rng = new Rng(3);
   const reasons = new Set<string>();
   for (let i = 0; i < 400; i++) {
@@ -26,7 +26,7 @@ test('every bad variant of a flow line breaks a rule of spec §1, and each way o
   assert.deepEqual([...reasons].sort(), ['event', 'flow_id', 'flow_time', 'not json']);
 });
 
-test('every bad variant of an activity line breaks a rule of spec §1, and each way occurs', () => {
+test('every bad variant of an activity line breaks an input rule of the contract, and each way occurs', () => {
   const rng = new Rng(4);
   const reasons = new Set<string>();
   for (let i = 0; i < 400; i++) {

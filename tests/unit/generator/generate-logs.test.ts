@@ -91,7 +91,7 @@ test('every line but the counted bad ones is JSON; bad lines are the only reject
   for (const l of lines) if (l.c.kind !== 'bad') JSON.parse(l.text);
 });
 
-test('metrics lines are mozlog envelopes as spec §1 shows them', () => {
+test('metrics lines are mozlog envelopes as the contract shows them', () => {
   for (const l of [...flowLines(), ...activityLines()]) {
     const m = /^\{"Timestamp":(\d{19}),"Logger":"(fxa-auth-server|fxa-content-server)","Type":"(flowEvent|activityEvent)","Severity":6,"Pid":\d+,"EnvVersion":"2\.0","Fields":\{/.exec(l.text);
     assert.ok(m, l.text);

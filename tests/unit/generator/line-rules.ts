@@ -1,4 +1,4 @@
-// The input rules of spec §1, written out independently of the generator, so
+// The input rules of docs/contract.md#input, written out independently of the generator, so
 // that the generator's tests check its output against the contract rather
 // than against itself.
 export type LineKind = 'flow' | 'activity' | 'noise' | 'bad';

@@ -1,4 +1,4 @@
-// Spec §3 normalisation and the user-agent fields, on both sides of each rule.
+// Normalisation (docs/contract.md#normalisation) and the user-agent fields, on both sides of each rule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { envelopeTimeMs, normaliseFlowEventName, toActivityRow, toFlowRow, type RowContext } from '../../../scripts/loader/normalise.ts';

@@ -1,4 +1,4 @@
-// Spec §2: the uid HMAC, and the scrubbing of quarantined text.
+// docs/contract.md#privacy: the uid HMAC, and the scrubbing of quarantined text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hmacUid, makeUidHasher, scrubRejectedLine, scrubUidLikeRuns } from '../../../scripts/loader/privacy.ts';

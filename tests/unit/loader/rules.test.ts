@@ -1,4 +1,4 @@
-// Spec §1: every input rule, on its accepted and its rejected side.
+// docs/contract.md#input: every input rule, on its accepted and its rejected side.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyLine, type Classified } from '../../../scripts/loader/rules.ts';
