@@ -1,30 +1,9 @@
-// The `fxa-metrics` command: one subcommand per file in scripts/commands/.
-import { Command, CommanderError } from 'commander';
+// The `fxa-metrics` command: one subcommand per file in scripts/commands/,
+// put together in scripts/program.ts.
+import { CommanderError } from 'commander';
 import { ExitCode } from './lib/errors.ts';
 import { fail } from './lib/command.ts';
-import { registerCommands } from './commands/index.ts';
-
-export const EXIT_CODES_HELP = `
-Exit codes:
-  0  ok
-  1  failure (dbt error, crash)
-  2  usage or configuration error (bad flag, missing key or secret, unreadable path)
-  3  data checks failed (dbt test of severity error, contract mismatch, rejected lines above --max-reject-rate)
-  4  locked: another run holds the data directory`;
-
-export function buildProgram(): Command {
-  const program = new Command('fxa-metrics')
-    .description('Firefox Accounts metrics events → analyst tables (dbt on DuckDB or Databricks).')
-    .addHelpText('after', EXIT_CODES_HELP)
-    // A usage error is one line: `fxa-metrics: <what is wrong> (see --help)`.
-    .configureOutput({
-      outputError: (str, write) => write(`fxa-metrics: ${str.trim().replace(/^error: /, '')} (see --help)\n`),
-    })
-    .exitOverride();
-  registerCommands(program);
-  for (const c of program.commands) c.exitOverride();
-  return program;
-}
+import { buildProgram } from './program.ts';
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();

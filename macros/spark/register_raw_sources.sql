@@ -8,7 +8,8 @@
     Each run re-creates an external table per source over
     <FXA_DATA_DIR>/raw/<table>, partitioned by `day` from the directory
     names, and registers the partitions present now. Dropping an external
-    table never deletes its files. The schema is explicit: Spark skips
+    table never deletes its files. The schema is explicit (fxa_raw_columns,
+    generated from the loader's raw schema): Spark skips
     files whose names start with `_`, so it cannot infer it from the
     zero-row `_empty.parquet` before the first load of a kind of event.
 #}
@@ -32,8 +33,8 @@
             {%- endif -%}
             {%- set relation = adapter.quote(node.schema) ~ '.' ~ adapter.quote(node.identifier) -%}
             {%- set columns = [] -%}
-            {%- for column in node.columns.values() if column.name != 'day' -%}
-                {% do columns.append(adapter.quote(column.name) ~ ' ' ~ fxa_raw_column_type(column.name)) %}
+            {%- for name, type in fxa_raw_columns(node.identifier) -%}
+                {% do columns.append(adapter.quote(name) ~ ' ' ~ type) %}
             {%- endfor -%}
             {% do run_query('drop table if exists ' ~ relation) %}
             {% do run_query(
@@ -45,14 +46,6 @@
         {%- endfor -%}
     {%- endif -%}
 {% endmacro %}
-
-{# The engine-neutral Parquet types of docs/raw-zone.md, as Spark types. #}
-{% macro fxa_raw_column_type(name) -%}
-    {%- if name in ('time_ms', 'flow_time', 'source_line') -%} bigint
-    {%- elif name == 'dnt' -%} boolean
-    {%- else -%} string
-    {%- endif -%}
-{%- endmacro %}
 
 {# A Spark SQL string literal for a path the project builds (backslash escapes). #}
 {% macro fxa_spark_string(text) -%}

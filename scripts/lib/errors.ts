@@ -1,16 +1,31 @@
-// Exit codes are part of the CLI's contract (README, --help): keep them here.
+// Exit codes are part of the CLI's contract: this file is their one owner.
+// `--help` prints EXIT_CODE_MEANINGS, and the README's exit-code table is
+// generated from it (`npm run gen:docs`; a test fails on drift).
 export const ExitCode = {
   ok: 0,
-  /** dbt error, crash, anything unexpected */
   failure: 1,
-  /** bad flag, missing key or secret, unreadable path */
   usage: 2,
-  /** data checks failed: dbt test of severity error, contract mismatch, too many rejected lines */
   dataChecks: 3,
-  /** another run holds the data directory's lock */
   locked: 4,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, { meaning: string; when: string }> = {
+  0: { meaning: 'ok', when: 'also: nothing to do' },
+  1: {
+    meaning: 'failure',
+    when: 'a model errored, dbt could not run (profile, connection, parse), a crash; outranks 3 when a run has both',
+  },
+  2: {
+    meaning: 'usage or configuration error',
+    when: 'bad flag, missing HMAC key or Databricks variable, unreadable path',
+  },
+  3: {
+    meaning: 'data checks failed',
+    when: 'a dbt data or unit test failed, a contract mismatch found by validate, or rejected lines above --max-reject-rate (a share of the lines read)',
+  },
+  4: { meaning: 'locked', when: 'another run holds the data directory' },
+};
 
 /** An error that ends the command with one clear line on stderr and a given exit code. */
 export class CliError extends Error {
