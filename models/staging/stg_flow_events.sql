@@ -1,9 +1,9 @@
 {#-
-    Typed and renamed raw events. No deduplication here: the loader stores
-    each spec key once (docs/raw-zone.md), and the unique_combination test
-    in this model's YAML fails the build if the raw zone ever holds a key
-    twice. (A dedup window here cost about half of a full build: every
-    mart re-ran it over the whole source; see bench/README.md.)
+    Typed and renamed raw events. The loader has already normalised the
+    event names and stored each duplicate key once (docs/contract.md#normalisation);
+    this model does neither again, and the tests in its YAML fail the build
+    should the raw zone ever break either rule. (A dedup window here made
+    every mart re-run it over the whole source: see bench/README.md.)
 -#}
 with
 
@@ -21,7 +21,7 @@ final as (
         cast(day as date) as day,
         flow_time,
         flow_id,
-        {{ normalise_event_type('type') }} as type,
+        type,
         uid,
         locale,
         ua_browser,

@@ -2,8 +2,9 @@
 // facts → `dbt build` (models, contracts, data tests and unit tests), and
 // night-by-night incremental runs (a flow crossing midnight, a late file for
 // an earlier day, a repeated night) that must end in exactly the rows of one
-// full build, table by table; and a raw zone holding a key twice (which the
-// loader never writes) failing the staging models' uniqueness tests.
+// full build, table by table; and a raw zone holding a key twice, or a begin
+// name the loader would have normalised (neither of which the loader
+// writes), failing the staging models' tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,7 +46,7 @@ function activity(time: string, uid: string, deviceId: string | null, extra: Par
 const night1: FixtureLoad = {
   loadId: 'n1',
   flow_events: [
-    flow('2024-03-01T23:59:00', 0, F_MID, 'flow.signin.begin', { context: '', entrypoint: 'menu', ua_browser: 'Firefox', ua_version: '123', ua_os: 'Linux', locale: 'de' }),
+    flow('2024-03-01T23:59:00', 0, F_MID, 'flow.begin', { context: '', entrypoint: 'menu', ua_browser: 'Firefox', ua_version: '123', ua_os: 'Linux', locale: 'de' }),
     flow('2024-03-01T23:59:30', 30000, F_MID, 'flow.have-account', { context: 'fx_desktop_v3' }),
   ],
   activity_events: [activity('2024-03-01T08:00:00', U, DEV.x), activity('2024-03-01T09:00:00', X, DEV.t)],
@@ -55,7 +56,7 @@ const night2: FixtureLoad = {
   loadId: 'n2',
   flow_events: [
     flow('2024-03-02T00:02:00', 180000, F_MID, 'flow.complete', { uid: U, service: 'sync' }),
-    flow('2024-03-02T23:50:00', 0, F_EXP, 'flow.signup.begin', { entrypoint: 'email' }),
+    flow('2024-03-02T23:50:00', 0, F_EXP, 'flow.begin', { entrypoint: 'email' }),
     flow('2024-03-02T23:55:00', 300000, F_EXP, 'flow.experiment.sendSms.treatment'),
     flow('2024-03-04T00:30:00', 3600000, F_MOVE, 'flow.begin', { service: 'late-begin-wins' }),
     flow('2024-03-06T12:00:00', 0, F_DAY, 'flow.begin', { utm_campaign: 'spring' }),
@@ -76,7 +77,7 @@ const late: FixtureLoad = {
   loadId: 'n3',
   flow_events: [
     flow('2024-03-03T00:10:00', 1200000, F_EXP, 'flow.complete', { uid: V }),
-    flow('2024-03-03T23:30:00', 0, F_MOVE, 'flow.email.begin', { service: 'sync' }),
+    flow('2024-03-03T23:30:00', 0, F_MOVE, 'flow.begin', { service: 'sync' }),
   ],
   activity_events: [activity('2024-03-03T10:00:00', V, DEV.p, { service: '' }), activity('2024-03-03T10:05:00', V, DEV.q)],
 };
@@ -159,7 +160,7 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
       // U on 03-07: x is 6 days back, y is the only device: not multi-device.
     });
 
-    await t.test('counts: begin names normalised, device-less activity kept out', async () => {
+    await t.test('counts: every begin counted, device-less activity kept out', async () => {
       const [c] = await q(`select
           (select count(*) from f.main.flow_events) as flow_events,
           (select count(*) from f.main.flow_events where type = 'flow.begin') as begins,
@@ -199,6 +200,34 @@ test('a key stored twice in the raw zone fails the staging uniqueness tests, on 
     const otherNight = await uniqueness({ from: '2024-03-01', to: '2024-03-02' });
     assert.deepEqual(otherNight.byModel, { flow: 'pass 0', activity: 'pass 0' });
     assert.equal(otherNight.exitCode, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a begin name the loader would have normalised fails the staging test, on the nights that rebuild its day', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'fxa-models-begin-'));
+  try {
+    const unnormalised: FixtureLoad = {
+      loadId: 'n5',
+      flow_events: [
+        flow('2024-03-03T08:00:00', 0, F_DAY, 'flow.signin.begin'),
+        flow('2024-03-03T08:00:01', 1, F_DAY, 'flow.reset.password.begin'),
+        // names that only look alike are stored as they are, and pass
+        flow('2024-03-05T08:00:00', 2, F_DAY, 'flow.signin.beginning'),
+        flow('2024-03-05T08:00:01', 3, F_DAY, 'account.begin'),
+        flow('2024-03-05T08:00:02', 4, F_DAY, 'flow.begin'),
+      ],
+    };
+    await writeLoads(root, [night1, unnormalised]);
+    const beginTest = async (vars?: Record<string, string>) => {
+      const run = await runDbt(['build', '--select', 'staging'], { dataDir: root, vars });
+      const [r] = (run.runResults?.results ?? []).filter((x) => x.unique_id.includes('stg_flow_events_begin_names_normalised'));
+      return { exitCode: run.exitCode, result: r ? `${r.status} ${r.failures}` : 'not run' };
+    };
+    assert.deepEqual(await beginTest(), { exitCode: 1, result: 'fail 2' });
+    assert.deepEqual((await beginTest({ from: '2024-03-03', to: '2024-03-03' })).result, 'fail 2');
+    assert.deepEqual(await beginTest({ from: '2024-03-05', to: '2024-03-05' }), { exitCode: 0, result: 'pass 0' });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
