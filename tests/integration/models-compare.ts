@@ -6,15 +6,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { runDbt, type DbtRun } from '../../scripts/lib/dbt.ts';
 import { layout } from '../../scripts/lib/paths.ts';
 import { sqlString } from '../../scripts/loader/sql.ts';
+import { BASE_MARTS, rowDifference } from '../lib/marts.ts';
 
-export const MARTS = [
-  'flow_events',
-  'flow_metadata',
-  'flow_experiments',
-  'activity_events',
-  'daily_activity_per_device',
-  'daily_multi_device_users',
-] as const;
+/** The metrics-docs marts, read from their contracts (tests/lib/marts.ts). */
+export const MARTS = BASE_MARTS;
 
 export async function dbtOk(dataDir: string, command: string[], vars?: Record<string, string>): Promise<DbtRun> {
   const run = await runDbt([...command, '--threads', '2'], { dataDir, vars });
@@ -40,11 +35,8 @@ export async function withWarehouses<T>(dirs: Record<string, string>, fn: (q: Qu
   }
 }
 
-/** Rows of a mart in one warehouse and not the other, both ways (EXCEPT ALL: duplicates count). */
-export async function tableDifference(q: Query, table: (typeof MARTS)[number], a: string, b: string) {
-  const [d] = await q(`select
-      (select count(*) from (select * from ${a}.main.${table} except all select * from ${b}.main.${table})) as only_a,
-      (select count(*) from (select * from ${b}.main.${table} except all select * from ${a}.main.${table})) as only_b,
-      (select count(*) from ${a}.main.${table}) as rows_a`);
-  return { onlyA: Number(d.only_a), onlyB: Number(d.only_b), rowsA: Number(d.rows_a) };
+/** Rows of a mart in one attached warehouse and not the other, both ways (tests/lib/marts.ts rowDifference). */
+export async function tableDifference(q: Query, table: string, a: string, b: string) {
+  const d = await rowDifference(q, `select * from ${a}.main.${table}`, `select * from ${b}.main.${table}`);
+  return { onlyA: d.onlyA, onlyB: d.onlyB, rowsA: d.rowsA };
 }

@@ -7,12 +7,12 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generateLogs } from '../../scripts/generator/index.ts';
-import { readTableContracts } from '../../scripts/orchestration/table-contracts.ts';
+import { MART_TABLES, rowDifference } from '../lib/marts.ts';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(projectRoot, 'bin', 'fxa-metrics.mjs');
 export const TEST_KEY = 'nightly-test-hmac-key-5f3a9c';
-export const MART_TABLES = readTableContracts().map((c) => c['x-table']);
+export { MART_TABLES };
 
 export interface CliResult {
   code: number | null;
@@ -79,24 +79,19 @@ export interface TableDiff {
   onlyRight: number;
 }
 
-/** Row counts and EXCEPT ALL both ways, for every mart, between two warehouse files. */
+/** Row counts and EXCEPT ALL both ways (tests/lib/marts.ts), for every mart, between two warehouse files. */
 export async function compareWarehouses(left: string, right: string, tables: string[] = MART_TABLES): Promise<TableDiff[]> {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {
     await c.run(`attach ${sqlString(left)} as l (read_only)`);
     await c.run(`attach ${sqlString(right)} as r (read_only)`);
+    const rows = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
     const out: TableDiff[] = [];
     for (const t of tables) {
-      const q = async (sql: string) => Number((await c.runAndReadAll(sql)).getRowObjectsJS()[0].n);
       const id = `main."${t.replace(/"/g, '""')}"`;
-      out.push({
-        table: t,
-        leftRows: await q(`select count(*) as n from l.${id}`),
-        rightRows: await q(`select count(*) as n from r.${id}`),
-        onlyLeft: await q(`select count(*) as n from (select * from l.${id} except all select * from r.${id})`),
-        onlyRight: await q(`select count(*) as n from (select * from r.${id} except all select * from l.${id})`),
-      });
+      const d = await rowDifference(rows, `select * from l.${id}`, `select * from r.${id}`);
+      out.push({ table: t, leftRows: d.rowsA, rightRows: d.rowsB, onlyLeft: d.onlyA, onlyRight: d.onlyB });
     }
     return out;
   } finally {

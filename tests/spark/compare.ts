@@ -1,5 +1,5 @@
 // Row-for-row comparison of DuckDB's marts with Spark's (exported as
-// Parquet): EXCEPT ALL both ways, so duplicates count too. Spark's values
+// Parquet), with the row difference of tests/lib/marts.ts. Spark's values
 // are cast to the DuckDB column's type, with the session in UTC, so that a
 // timestamp compares as the same instant in both.
 import { mkdirSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from '../../scripts/loader/sql.ts';
 import { quoteIdent } from '../../scripts/lib/warehouse/duckdb.ts';
+import { rowDifference } from '../lib/marts.ts';
 
 export interface TableComparison {
   table: string;
@@ -46,19 +47,14 @@ export async function compareTables(
       const spark = `select ${columns
         .map((c) => `cast(${quoteIdent(String(c.column_name))} as ${c.data_type}) as ${quoteIdent(String(c.column_name))}`)
         .join(', ')} from read_parquet(${sqlString(`${dir}/*.parquet`)})`;
-      const count = async (sql: string) => Number((await rows(`select count(*) as n from (${sql})`))[0].n);
-      const onlyDuck = `${duck} except all ${spark}`;
-      const onlySpark = `${spark} except all ${duck}`;
+      const d = await rowDifference(rows, duck, spark, { examples: 3 });
       out.push({
         table,
-        duckdbRows: await count(duck),
-        sparkRows: await count(spark),
-        onlyInDuckdb: await count(onlyDuck),
-        onlyInSpark: await count(onlySpark),
-        examples: [
-          ...(await rows(`select 'duckdb' as side, * from (${onlyDuck}) limit 3`)),
-          ...(await rows(`select 'spark' as side, * from (${onlySpark}) limit 3`)),
-        ],
+        duckdbRows: d.rowsA,
+        sparkRows: d.rowsB,
+        onlyInDuckdb: d.onlyA,
+        onlyInSpark: d.onlyB,
+        examples: d.examples.map(({ side, ...row }) => ({ side: side === 'a' ? 'duckdb' : 'spark', ...row })),
       });
     }
     return out;

@@ -16,14 +16,12 @@ import { layout } from '../../scripts/lib/paths.ts';
 import { projectRoot } from '../../scripts/setup/python-env.ts';
 import { SparkDbtSession, type DbtReply } from './spark-session-runner.ts';
 import { compareTables, writeTamperedCopy } from './compare.ts';
+import { MART_TABLES } from '../lib/marts.ts';
 import { tail } from './thrift-server.ts';
 
 const MART_SCHEMA = 'main';
-// The marts and the KPI marts (models/marts/kpi/).
-const MARTS = [join('models', 'marts'), join('models', 'marts', 'kpi')]
-  .flatMap((dir) => readdirSync(join(projectRoot, dir)).filter((f) => f.endsWith('.sql')))
-  .map((f) => f.slice(0, -4))
-  .sort();
+// The marts and the KPI marts: every published table contract.
+const MARTS = [...MART_TABLES].sort();
 // A night's models and seeds (the KPI funnels read one), without the tests.
 const BUILD_MODELS = ['build', '--resource-type', 'seed', '--resource-type', 'model'];
 const HMAC_KEY = 'spark-equality-test-key';
