@@ -3,7 +3,8 @@
     event names and stored each duplicate key once (docs/contract.md#normalisation);
     this model does neither again, and the tests in its YAML fail the build
     should the raw zone ever break either rule. (A dedup window here made
-    every mart re-run it over the whole source: see bench/README.md.)
+    every mart re-run it over the whole source:
+    bench/README.md#measured-changes-to-the-models.)
 -#}
 with
 
