@@ -9,6 +9,10 @@ export const ExitCode = {
   dataChecks: 3,
   /** another run holds the data directory's lock */
   locked: 4,
+  /** stopped by SIGINT (128 + 2): dbt stopped, report written, lock released */
+  interruptedSigint: 130,
+  /** stopped by SIGTERM (128 + 15) */
+  interruptedSigterm: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

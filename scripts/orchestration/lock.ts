@@ -1,24 +1,36 @@
 // One run at a time per data dir: <data dir>/fxa-metrics.lock, created
-// exclusively, holds the owner's pid, host and start time. A lock whose pid
-// no longer runs on this host is stale (a crashed run) and is taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// exclusively, holds the owner's pid, host, start time and the identity of
+// its process (boot id and process start time, so that a pid reused by an
+// unrelated process is recognised). A lock whose process no longer runs on
+// this host is stale (a crashed run) and is taken over.
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CliError, ExitCode } from '../lib/errors.ts';
 import { layout } from '../lib/paths.ts';
 import { log } from '../lib/log.ts';
-import { killRunningDbt } from '../lib/dbt.ts';
+import { dbtRunning, killRunningDbt, stopGraceMs, stopRunningDbt } from '../lib/dbt.ts';
+import { interruption, markInterrupted, signalExitCode } from '../lib/interrupt.ts';
+import { writeError } from '../lib/write-file.ts';
 
 export interface LockInfo {
   pid: number;
   host: string;
   started: string;
   command: string;
+  /** `<boot id>:<start time in clock ticks>` of the owner process (Linux; absent elsewhere) */
+  process?: string;
 }
 
 export interface HeldLock {
   path: string;
   info: LockInfo;
   release(): void;
+  /**
+   * Called when a signal arrives while no dbt runs: the process then ends
+   * at once (after this and the release). With a dbt running, the run
+   * itself ends when dbt has stopped (runDbt throws InterruptedError).
+   */
+  onInterrupt?: (signal: NodeJS.Signals) => void;
 }
 
 // A lock file that cannot be parsed is normally one being written right now;
@@ -35,6 +47,19 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** Which process a pid is right now: boot id plus its start time; null where /proc cannot tell. */
+export function processIdentity(pid: number): string | null {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) is in parentheses and may hold spaces: count fields after it
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return `${boot}:${fields[19]}`;
+  } catch {
+    return null;
+  }
+}
+
 function readLock(path: string): LockInfo | null {
   try {
     const info = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
@@ -42,6 +67,14 @@ function readLock(path: string): LockInfo | null {
   } catch {
     return null;
   }
+}
+
+/** Whether the process a lock names is gone: its pid is dead, or now belongs to another process. */
+export function ownerGone(info: LockInfo): boolean {
+  if (!pidAlive(info.pid)) return true;
+  if (!info.process) return false; // written without an identity: the pid is all there is
+  const now = processIdentity(info.pid);
+  return now !== null && now !== info.process;
 }
 
 function isStale(path: string, info: LockInfo | null): boolean {
@@ -54,26 +87,42 @@ function isStale(path: string, info: LockInfo | null): boolean {
   }
   // A pid on another host cannot be checked from here: assume it is alive.
   if (info.host !== hostname()) return false;
-  return !pidAlive(info.pid);
+  return ownerGone(info);
+}
+
+/** Creates the lock file exclusively; false when it exists. A failed write leaves no (empty) lock behind. */
+function tryCreate(path: string, info: LockInfo): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw writeError(path, e);
+  }
+  try {
+    writeSync(fd, JSON.stringify(info) + '\n');
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw writeError(path, e);
+  }
+  closeSync(fd);
+  return true;
 }
 
 /** Takes the data dir's lock or throws exit 4 naming the holder. */
 export function acquireLock(dataDir: string, command: string): HeldLock {
   const path = layout(dataDir).lock;
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw writeError(dataDir, e);
+  }
   const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command };
+  const identity = processIdentity(process.pid);
+  if (identity) info.process = identity;
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, JSON.stringify(info) + '\n');
-      } finally {
-        closeSync(fd);
-      }
-      return hold(path, info);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    if (tryCreate(path, info)) return hold(path, info);
     const holder = readLock(path);
     if (!isStale(path, holder)) {
       const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.started} (${holder.command})` : 'another run (lock file being written)';
@@ -107,18 +156,35 @@ function hold(path: string, info: LockInfo): HeldLock {
       }
     }
   };
-  const onSignal = (signal: NodeJS.Signals, code: number) => {
-    log.warn(`${signal} received: stopping dbt and releasing the lock`);
-    killRunningDbt('SIGTERM');
-    release();
-    process.exit(code);
+  const held: HeldLock = { path, info, release };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interruption()) {
+      // a second signal: no more grace
+      log.warn(`${signal} received again: killing dbt`);
+      killRunningDbt('SIGKILL');
+      return;
+    }
+    markInterrupted(signal);
+    if (dbtRunning()) {
+      const grace = stopGraceMs();
+      log.warn(`${signal} received: stopping dbt (SIGKILL after ${grace / 1000} s), then the run ends and releases the lock`);
+      void stopRunningDbt(grace);
+      return;
+    }
+    log.warn(`${signal} received: the run ends and releases the lock`);
+    try {
+      held.onInterrupt?.(signal);
+    } finally {
+      release();
+      process.exit(signalExitCode(signal));
+    }
   };
-  const onSigint = () => onSignal('SIGINT', 130);
-  const onSigterm = () => onSignal('SIGTERM', 143);
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
   process.on('exit', release);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
-  return { path, info, release };
+  return held;
 }
 
 /** Runs fn under the data dir's lock, releasing it however fn ends. */
