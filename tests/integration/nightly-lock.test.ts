@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { acquireLock } from '../../scripts/orchestration/lock.ts';
+import { acquireLock, processIdentity } from '../../scripts/orchestration/lock.ts';
 import { cli, makeLogs, tempDir, TEST_KEY } from './nightly-helpers.ts';
 import type { RunReport } from '../../scripts/orchestration/report.ts';
 
@@ -66,6 +66,33 @@ test('a stale lock (dead pid) is taken over with a warning; a live one on anothe
     r = cli(['nightly', '--input', input, '--data-dir', data]);
     assert.equal(r.code, 4, r.stderr);
     assert.ok(existsSync(lockFile), 'a lock the run did not take is left alone');
+  } finally {
+    cleanup();
+  }
+});
+
+test('a lock naming a live pid that is now another process (a reused pid) is taken over; one naming this very process is not', () => {
+  const { dir, cleanup } = tempDir('reused-pid');
+  try {
+    const input = join(dir, 'input');
+    mkdirSync(input);
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    const lockFile = join(data, 'fxa-metrics.lock');
+    // this test's own pid is alive, but the process recorded with it started at another time
+    const identity = processIdentity(process.pid);
+    assert.ok(identity, 'this Linux host tells process start times');
+    const [boot, ticks] = identity.split(':');
+    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), started: '2017-03-01T00:00:00.000Z', command: 'nightly', process: `${boot}:${Number(ticks) + 1}` }));
+    let r = cli(['nightly', '--input', input, '--data-dir', data]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /taking over stale lock/);
+    assert.ok(!existsSync(lockFile));
+
+    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), started: '2017-03-01T00:00:00.000Z', command: 'nightly', process: identity }));
+    r = cli(['nightly', '--input', input, '--data-dir', data]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.ok(existsSync(lockFile));
   } finally {
     cleanup();
   }
