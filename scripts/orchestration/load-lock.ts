@@ -15,5 +15,5 @@ export async function loadUnderLock<R extends { daysTouched: string[] }>(dataDir
     const result = await load();
     markLoadDone(dataDir, state, result.daysTouched);
     return result;
-  });
+  }, { freeSpace: () => recoverRun(dataDir) });
 }

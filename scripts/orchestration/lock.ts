@@ -90,8 +90,14 @@ function isStale(path: string, info: LockInfo | null): boolean {
   return ownerGone(info);
 }
 
-/** Creates the lock file exclusively; false when it exists. A failed write leaves no (empty) lock behind. */
-function tryCreate(path: string, info: LockInfo): boolean {
+/**
+ * Creates the lock file exclusively; false when it exists. When its content
+ * cannot be written for want of space, the empty file already keeps other
+ * runs out (an unreadable lock counts as one being written), so `freeSpace`
+ * may recover what a killed run left before the write is tried again. A
+ * failed write leaves no (empty) lock behind.
+ */
+function tryCreate(path: string, info: LockInfo, freeSpace?: () => void): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx');
@@ -99,19 +105,34 @@ function tryCreate(path: string, info: LockInfo): boolean {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw writeError(path, e);
   }
+  const text = JSON.stringify(info) + '\n';
   try {
-    writeSync(fd, JSON.stringify(info) + '\n');
+    try {
+      writeSync(fd, text, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOSPC' || !freeSpace) throw writeError(path, e);
+      log.warn(`no space left to write ${path}: recovering what an earlier run left first`);
+      freeSpace();
+      try {
+        writeSync(fd, text, 0);
+      } catch (again) {
+        throw writeError(path, again);
+      }
+    }
   } catch (e) {
     closeSync(fd);
     unlinkSync(path);
-    throw writeError(path, e);
+    throw e;
   }
   closeSync(fd);
   return true;
 }
 
-/** Takes the data dir's lock or throws exit 4 naming the holder. */
-export function acquireLock(dataDir: string, command: string): HeldLock {
+/**
+ * Takes the data dir's lock or throws exit 4 naming the holder. `freeSpace`
+ * runs, holding the lock, when the disk is too full to write it.
+ */
+export function acquireLock(dataDir: string, command: string, opts: { freeSpace?: () => void } = {}): HeldLock {
   const path = layout(dataDir).lock;
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -122,7 +143,7 @@ export function acquireLock(dataDir: string, command: string): HeldLock {
   const identity = processIdentity(process.pid);
   if (identity) info.process = identity;
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreate(path, info)) return hold(path, info);
+    if (tryCreate(path, info, opts.freeSpace)) return hold(path, info);
     const holder = readLock(path);
     if (!isStale(path, holder)) {
       const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.started} (${holder.command})` : 'another run (lock file being written)';
@@ -188,8 +209,8 @@ function hold(path: string, info: LockInfo): HeldLock {
 }
 
 /** Runs fn under the data dir's lock, releasing it however fn ends. */
-export async function withLock<T>(dataDir: string, command: string, fn: () => Promise<T>): Promise<T> {
-  const lock = acquireLock(dataDir, command);
+export async function withLock<T>(dataDir: string, command: string, fn: () => Promise<T>, opts: { freeSpace?: () => void } = {}): Promise<T> {
+  const lock = acquireLock(dataDir, command, opts);
   try {
     return await fn();
   } finally {

@@ -4,6 +4,7 @@
 import { InterruptedError, signalExitCode } from '../lib/interrupt.ts';
 import type { WarehouseTarget } from '../lib/warehouse/index.ts';
 import { acquireLock } from './lock.ts';
+import { recoverRun } from './pending.ts';
 import { finishReport, newReport, recordFailure, type RunReport } from './report.ts';
 
 export interface RunOutcome {
@@ -26,7 +27,7 @@ export async function runLocked(
   steps: (report: RunReport) => Promise<void>,
   failureMessage?: string,
 ): Promise<RunOutcome> {
-  const lock = acquireLock(dataDir, command);
+  const lock = acquireLock(dataDir, command, { freeSpace: () => recoverRun(dataDir) });
   const report = newReport(command, dataDir, target);
   // a signal while no dbt runs (e.g. during the load) ends the process at once, report first
   lock.onInterrupt = (signal) => {
