@@ -1,16 +1,14 @@
 // The `fxa-metrics` command: one subcommand per file in scripts/commands/.
 import { Command, CommanderError } from 'commander';
-import { ExitCode } from './lib/errors.ts';
+import { EXIT_CODE_MEANING, ExitCode } from './lib/errors.ts';
 import { fail } from './lib/command.ts';
 import { registerCommands } from './commands/index.ts';
 
-export const EXIT_CODES_HELP = `
-Exit codes:
-  0  ok
-  1  failure (dbt error, crash)
-  2  usage or configuration error (bad flag, missing key or secret, unreadable path)
-  3  data checks failed (dbt test of severity error, contract mismatch, rejected lines above --max-reject-rate)
-  4  locked: another run holds the data directory`;
+export const EXIT_CODES_HELP =
+  '\nExit codes:\n' +
+  Object.entries(EXIT_CODE_MEANING)
+    .map(([code, meaning]) => `  ${code.padEnd(3)}  ${meaning}`)
+    .join('\n');
 
 export function buildProgram(): Command {
   const program = new Command('fxa-metrics')
