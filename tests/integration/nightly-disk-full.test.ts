@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, compareWarehouses, feed, makeLogs, tempDir } from './nightly-helpers.ts';
+import { assertSameAsFullBuild, cli, feed, makeLogs, tempDir } from './nightly-helpers.ts';
 import type { RunReport } from '../../scripts/orchestration/report.ts';
 
 const MB = 1024 * 1024;
@@ -110,13 +110,7 @@ test('a full disk: recovery frees a killed load\'s staging first; a disk filled 
     assert.deepEqual(report.build?.ranges, [{ from: '2017-03-03', to: '2017-03-03' }]);
     assert.deepEqual(pending(data).days, []);
 
-    const ref = join(dir, 'ref');
-    assert.equal(cli(['load', input, '--data-dir', ref]).code, 0);
-    assert.equal(cli(['build', '--full-refresh', '--data-dir', ref]).code, 0);
-    for (const d of await compareWarehouses(join(data, 'warehouse.duckdb'), join(ref, 'warehouse.duckdb'))) {
-      assert.ok(d.rightRows > 0, `${d.table} is empty`);
-      assert.deepEqual(d, { ...d, leftRows: d.rightRows, onlyLeft: 0, onlyRight: 0 }, `${d.table} differs`);
-    }
+    await assertSameAsFullBuild(input, data, join(dir, 'ref'));
   } finally {
     unmount();
     cleanup();

@@ -46,7 +46,7 @@ test('a second run on a locked data dir exits 4 naming the holder; after release
   }
 });
 
-test('a stale lock (dead pid) is taken over with a warning; a live one on another host is not', () => {
+test('a stale lock (dead pid, or a pid reused by another process) is taken over with a warning; a live one, or one on another host, is not', () => {
   const { dir, cleanup } = tempDir('stale');
   try {
     const input = join(dir, 'input');
@@ -62,37 +62,25 @@ test('a stale lock (dead pid) is taken over with a warning; a live one on anothe
     assert.ok(!existsSync(lockFile));
 
     // A pid on another machine cannot be checked: the lock holds.
-    writeFileSync(lockFile, JSON.stringify({ pid, host: `${hostname()}-other`, started: '2017-03-01T00:00:00.000Z', command: 'nightly' }));
+    const lock = (owner: Record<string, unknown>) =>
+      writeFileSync(lockFile, JSON.stringify({ pid, host: hostname(), started: '2017-03-01T00:00:00.000Z', command: 'nightly', ...owner }));
+    lock({ host: `${hostname()}-other` });
     r = cli(['nightly', '--input', input, '--data-dir', data]);
     assert.equal(r.code, 4, r.stderr);
     assert.ok(existsSync(lockFile), 'a lock the run did not take is left alone');
-  } finally {
-    cleanup();
-  }
-});
 
-test('a lock naming a live pid that is now another process (a reused pid) is taken over; one naming this very process is not', () => {
-  const { dir, cleanup } = tempDir('reused-pid');
-  try {
-    const input = join(dir, 'input');
-    mkdirSync(input);
-    const data = join(dir, 'data');
-    mkdirSync(data);
-    const lockFile = join(data, 'fxa-metrics.lock');
-    // this test's own pid is alive, but the process recorded with it started at another time
+    // A live pid (this test's) recorded with another process start: the pid was reused, the lock is stale.
     const identity = processIdentity(process.pid);
     assert.ok(identity, 'this Linux host tells process start times');
     const [boot, ticks] = identity.split(':');
-    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), started: '2017-03-01T00:00:00.000Z', command: 'nightly', process: `${boot}:${Number(ticks) + 1}` }));
-    let r = cli(['nightly', '--input', input, '--data-dir', data]);
+    lock({ pid: process.pid, process: `${boot}:${Number(ticks) + 1}` });
+    r = cli(['nightly', '--input', input, '--data-dir', data]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /taking over stale lock/);
     assert.ok(!existsSync(lockFile));
-
-    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), started: '2017-03-01T00:00:00.000Z', command: 'nightly', process: identity }));
-    r = cli(['nightly', '--input', input, '--data-dir', data]);
-    assert.equal(r.code, 4, r.stderr);
-    assert.ok(existsSync(lockFile));
+    // The same pid with its own start: the owner runs, the lock holds.
+    lock({ pid: process.pid, process: identity });
+    assert.equal(cli(['nightly', '--input', input, '--data-dir', data]).code, 4);
   } finally {
     cleanup();
   }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, compareWarehouses, feed, makeLogs, tempDir } from './nightly-helpers.ts';
+import { assertSameAsFullBuild, cli, feed, makeLogs, tempDir } from './nightly-helpers.ts';
 import type { RunReport } from '../../scripts/orchestration/report.ts';
 
 const state = (data: string) => JSON.parse(readFileSync(join(data, 'runs', 'pending-days.json'), 'utf8'));
@@ -65,14 +65,7 @@ test('killed after dbt, killed mid-load, damaged run state and load record: each
     assert.equal(report.load?.counts.loaded_flow_events, 0, 'the set-aside load\'s files are read again, their rows already stored');
 
     // The same tables as one uninterrupted build.
-    const ref = join(dir, 'ref');
-    assert.equal(cli(['load', input, '--data-dir', ref]).code, 0);
-    const full = cli(['build', '--full-refresh', '--data-dir', ref]);
-    assert.equal(full.code, 0, full.stderr);
-    for (const d of await compareWarehouses(join(data, 'warehouse.duckdb'), join(ref, 'warehouse.duckdb'))) {
-      assert.ok(d.rightRows > 0, `${d.table} is empty`);
-      assert.deepEqual(d, { ...d, leftRows: d.rightRows, onlyLeft: 0, onlyRight: 0 }, `${d.table} differs`);
-    }
+    await assertSameAsFullBuild(input, data, join(dir, 'ref'));
   } finally {
     cleanup();
   }
