@@ -111,6 +111,16 @@ export function stopGraceMs(env: NodeJS.ProcessEnv = process.env): number {
 // them (and wait for them) before the data dir's lock is released.
 const running = new Map<ChildProcess, Promise<void>>();
 
+// Told the pid of every dbt started (the lock records it, so that a run
+// taking over the lock of a killed run can stop the dbt it left running).
+const spawnListeners = new Set<(pid: number | null) => void>();
+
+/** Calls `fn` with the pid of each dbt when it starts, and with null when none runs any more. */
+export function onDbtProcess(fn: (pid: number | null) => void): () => void {
+  spawnListeners.add(fn);
+  return () => spawnListeners.delete(fn);
+}
+
 export function dbtRunning(): boolean {
   return running.size > 0;
 }
@@ -159,12 +169,14 @@ function spawnDbt(cmd: string, args: string[], env: NodeJS.ProcessEnv, stream: b
   });
   let markEnded: () => void;
   running.set(child, new Promise<void>((resolve) => (markEnded = resolve)));
+  if (child.pid !== undefined) for (const fn of spawnListeners) fn(child.pid);
   return new Promise<Exit>((resolve) => {
     let spawnError: Error | null = null;
     child.on('error', (e) => (spawnError = e));
     child.on('close', (code, signal) => {
       running.delete(child);
       markEnded();
+      if (running.size === 0) for (const fn of spawnListeners) fn(null);
       if (spawnError) resolve({ exitCode: 127, stdout, stderr: `${stderr}\ncannot run ${cmd}: ${spawnError.message}` });
       else resolve({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout, stderr });
     });

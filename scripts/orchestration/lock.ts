@@ -8,9 +8,9 @@ import { hostname } from 'node:os';
 import { CliError, ExitCode } from '../lib/errors.ts';
 import { layout } from '../lib/paths.ts';
 import { log } from '../lib/log.ts';
-import { dbtRunning, killRunningDbt, stopGraceMs, stopRunningDbt } from '../lib/dbt.ts';
+import { dbtRunning, killRunningDbt, onDbtProcess, stopGraceMs, stopRunningDbt } from '../lib/dbt.ts';
 import { interruption, markInterrupted, signalExitCode } from '../lib/interrupt.ts';
-import { writeError } from '../lib/write-file.ts';
+import { writeError, writeFileAtomic } from '../lib/write-file.ts';
 
 export interface LockInfo {
   pid: number;
@@ -19,6 +19,8 @@ export interface LockInfo {
   command: string;
   /** `<boot id>:<start time in clock ticks>` of the owner process (Linux; absent elsewhere) */
   process?: string;
+  /** the dbt the owner runs right now, so that whoever takes over a dead owner's lock can stop it */
+  dbt?: { pid: number; process?: string };
 }
 
 export interface HeldLock {
@@ -47,17 +49,30 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/** Which process a pid is right now: boot id plus its start time; null where /proc cannot tell. */
-export function processIdentity(pid: number): string | null {
+/** What /proc says of a pid: its identity (boot id plus start time) and whether it is a zombie; null where /proc cannot tell. */
+function procState(pid: number): { identity: string; zombie: boolean } | null {
   try {
     const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) is in parentheses and may hold spaces: count fields after it
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return `${boot}:${fields[19]}`;
+    return { identity: `${boot}:${fields[19]}`, zombie: fields[0] === 'Z' };
   } catch {
     return null;
   }
+}
+
+/** Which process a pid is right now: boot id plus its start time; null where /proc cannot tell. */
+export function processIdentity(pid: number): string | null {
+  return procState(pid)?.identity ?? null;
+}
+
+/** Whether the process recorded as `identity` still runs (a zombie, an exited child not yet reaped, does not). */
+function stillRuns(pid: number, identity: string | undefined): boolean {
+  if (!pidAlive(pid)) return false;
+  const now = procState(pid);
+  if (now === null || identity === undefined) return true; // the pid is all there is
+  return now.identity === identity && !now.zombie;
 }
 
 function readLock(path: string): LockInfo | null {
@@ -70,11 +85,8 @@ function readLock(path: string): LockInfo | null {
 }
 
 /** Whether the process a lock names is gone: its pid is dead, or now belongs to another process. */
-export function ownerGone(info: LockInfo): boolean {
-  if (!pidAlive(info.pid)) return true;
-  if (!info.process) return false; // written without an identity: the pid is all there is
-  const now = processIdentity(info.pid);
-  return now !== null && now !== info.process;
+function ownerGone(info: LockInfo): boolean {
+  return !stillRuns(info.pid, info.process);
 }
 
 function isStale(path: string, info: LockInfo | null): boolean {
@@ -150,6 +162,7 @@ export function acquireLock(dataDir: string, command: string, opts: { freeSpace?
       throw new CliError(`data dir ${dataDir} is locked by ${who}; lock file ${path}`, ExitCode.locked);
     }
     log.warn(`taking over stale lock ${path}`, holder ? { pid: holder.pid, since: holder.started } : {});
+    if (holder?.dbt) stopOrphanDbt(holder.dbt);
     try {
       unlinkSync(path);
     } catch (e) {
@@ -159,11 +172,52 @@ export function acquireLock(dataDir: string, command: string, opts: { freeSpace?
   throw new CliError(`could not take the lock ${path}: another run keeps taking it`, ExitCode.locked);
 }
 
+/**
+ * The dbt a killed run left running still holds DuckDB's file lock and
+ * would write its results into this run's target dir: it is stopped (SIGTERM,
+ * SIGKILL after the grace period) before the lock is taken over. Only a
+ * process that is still the one recorded (same start time) is signalled.
+ */
+function stopOrphanDbt(dbt: { pid: number; process?: string }): void {
+  const same = () => stillRuns(dbt.pid, dbt.process);
+  if (!dbt.process || !same()) return; // without an identity a pid may be anyone's: leave it
+  log.warn(`stopping dbt pid ${dbt.pid}, left running by the run that held the lock`);
+  const deadline = Date.now() + stopGraceMs();
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(dbt.pid, signal);
+    } catch {
+      // ended meanwhile
+    }
+  };
+  kill('SIGTERM');
+  let killed = false;
+  while (same()) {
+    if (!killed && Date.now() > deadline) {
+      kill('SIGKILL');
+      killed = true;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); // a synchronous sleep: the lock is taken synchronously
+  }
+}
+
 function hold(path: string, info: LockInfo): HeldLock {
   let released = false;
+  // the lock names our running dbt; a rename keeps the file in place throughout
+  const stopRecording = onDbtProcess((pid) => {
+    if (released) return;
+    const current: LockInfo = { ...info };
+    if (pid !== null) current.dbt = { pid, ...(processIdentity(pid) ? { process: processIdentity(pid)! } : {}) };
+    try {
+      writeFileAtomic(path, JSON.stringify(current) + '\n');
+    } catch (e) {
+      log.warn(`could not record dbt's pid in the lock: ${(e as Error).message}`);
+    }
+  });
   const release = () => {
     if (released) return;
     released = true;
+    stopRecording();
     process.off('exit', release);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);

@@ -75,3 +75,34 @@ test('SIGTERM or SIGINT to the pid stops dbt before the lock is released; the re
     cleanup();
   }
 });
+
+test('a run killed with SIGKILL (pid only) leaves its dbt running: the next run stops that dbt before it takes the lock over', async () => {
+  const { dir, cleanup } = tempDir('orphan');
+  try {
+    const files = await makeLogs(join(dir, 'logs'), { start: '2017-03-01', days: 2, seed: 6 });
+    const input = join(dir, 'input');
+    feed(files, input);
+    const data = join(dir, 'data');
+    const args = ['nightly', '--input', input, '--data-dir', data, '--no-report'];
+    const run = cliDetached(args);
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    assert.ok(await untilDbtBuilds(data, () => exited), 'dbt started building before the run ended');
+    process.kill(run.child.pid!, 'SIGKILL');
+    await run.done;
+    const orphans = dbtProcesses(data);
+    assert.ok(orphans.length > 0, 'the dbt of the killed run still runs');
+    assert.deepEqual(JSON.parse(readFileSync(join(data, 'fxa-metrics.lock'), 'utf8')).dbt.pid, orphans[0].pid, 'the lock names it');
+
+    const next = cli([...args, '--json']);
+    assert.equal(next.code, 0, next.stderr);
+    assert.match(next.stderr, new RegExp(`stopping dbt pid ${orphans[0].pid}, left running by the run that held the lock`));
+    assert.deepEqual(dbtProcesses(data), [], 'no dbt left');
+    const report = JSON.parse(next.stdout) as RunReport;
+    assert.equal(report.status, 'ok');
+    assert.deepEqual(report.build?.ranges, [{ from: '2017-03-01', to: '2017-03-02' }]);
+  } finally {
+    for (const p of dbtProcesses(join(dir, 'data'))) process.kill(p.pid, 'SIGKILL');
+    cleanup();
+  }
+});
