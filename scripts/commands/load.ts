@@ -5,6 +5,7 @@ import { configureLog, log, type LogFormat } from '../lib/log.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { registerSecret } from '../lib/secrets.ts';
 import { listLogFiles, loadFiles, resolveHmacKey, type LoadResult } from '../loader/index.ts';
+import { checkDataDirKey } from '../loader/key.ts';
 import { loadUnderLock } from '../orchestration/load-lock.ts';
 
 interface LoadFlags {
@@ -61,7 +62,8 @@ A file loaded before (same content) is not loaded again.`,
         registerSecret(hmacKey);
         listLogFiles(inputs);
         const dataDir = resolveDataDir(flags.dataDir);
-        const result = await loadUnderLock(dataDir, () => loadFiles({ dataDir, hmacKey, inputs, progress: 'auto' }));
+        checkDataDirKey(dataDir, hmacKey);
+        const result = await loadUnderLock(dataDir, hmacKey, () => loadFiles({ dataDir, hmacKey, inputs, progress: 'auto' }));
         if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
         if (flags.logFormat === 'json') log.info('load finished', { load_id: result.loadId, noop: result.noop, counts: result.counts });
         else process.stderr.write(countsTable(result));

@@ -1,11 +1,15 @@
-// Runs dbt (via zx) for a data dir: the project's .venv by default, or a
-// container when FXA_DBT_RUNNER=docker. dbt's own output (target/, logs/)
-// goes under the data dir, so runs on different data dirs never share state.
-import { $, type ProcessPromise } from 'zx';
+// Runs dbt for a data dir: the project's .venv by default, or a container
+// when FXA_DBT_RUNNER=docker. dbt's own output (target/, logs/) goes under
+// the data dir, so runs on different data dirs never share state.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:os';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { layout } from './paths.ts';
 import { usageError } from './errors.ts';
+import { InterruptedError, interruption } from './interrupt.ts';
+import { HMAC_KEY_ENV } from '../loader/key.ts';
 import { projectRoot, venvBin, ensurePythonEnv } from '../setup/python-env.ts';
 import { dockerRunArgs, dockerImageTag, ensureDockerImage, DOCKER_SECRET_ENV } from './dbt-docker.ts';
 
@@ -41,6 +45,7 @@ export interface RunResults {
     adapter_response?: { rows_affected?: number; _message?: string };
   }>;
   elapsed_time: number;
+  metadata?: { invocation_id?: string; env?: Record<string, string> };
 }
 
 export type DbtRunner = 'venv' | 'docker';
@@ -82,28 +87,112 @@ export function dbtArgs(command: string[], opts: DbtOptions): string[] {
   return args;
 }
 
+/**
+ * dbt copies variables named DBT_ENV_CUSTOM_ENV_<NAME> into
+ * run_results.json's metadata.env: a fresh value per invocation tells this
+ * invocation's results from those an earlier or orphaned dbt wrote.
+ */
+const INVOCATION_ENV = 'DBT_ENV_CUSTOM_ENV_FXA_INVOCATION';
+
+/** The environment of the dbt process: ours plus dbtEnv, without the uid HMAC key (dbt never needs it). */
+export function dbtProcessEnv(opts: DbtOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...dbtEnv(opts) };
+  delete env[HMAC_KEY_ENV];
+  return env;
+}
+
+/** How long a stopped dbt gets to end after SIGTERM before it is killed (FXA_DBT_STOP_GRACE_SECONDS, default 30). */
+export function stopGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.FXA_DBT_STOP_GRACE_SECONDS ?? 30);
+  return Number.isFinite(s) && s >= 0 ? s * 1000 : 30_000;
+}
+
 // dbt processes started by this process, so that a signal handler can stop
-// them before the data dir's lock is released.
-const running = new Set<ProcessPromise>();
+// them (and wait for them) before the data dir's lock is released.
+const running = new Map<ChildProcess, Promise<void>>();
+
+// Told the pid of every dbt started (the lock records it, so that a run
+// taking over the lock of a killed run can stop the dbt it left running).
+const spawnListeners = new Set<(pid: number | null) => void>();
+
+/** Calls `fn` with the pid of each dbt when it starts, and with null when none runs any more. */
+export function onDbtProcess(fn: (pid: number | null) => void): () => void {
+  spawnListeners.add(fn);
+  return () => spawnListeners.delete(fn);
+}
+
+export function dbtRunning(): boolean {
+  return running.size > 0;
+}
 
 /** Sends a signal to every dbt process this process started and that still runs. */
 export function killRunningDbt(signal: NodeJS.Signals = 'SIGTERM'): void {
-  for (const p of running) {
+  for (const child of running.keys()) {
     try {
-      p.kill(signal);
+      child.kill(signal);
     } catch {
       // already gone
     }
   }
 }
 
+/** SIGTERM to every running dbt, SIGKILL to those still running after graceMs; resolves once all have ended. */
+export async function stopRunningDbt(graceMs: number): Promise<void> {
+  const ended = Promise.all(running.values());
+  killRunningDbt('SIGTERM');
+  const timer = setTimeout(() => killRunningDbt('SIGKILL'), graceMs);
+  try {
+    await ended;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Exit {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns without a shell, so the child's pid is dbt's (or docker's) own, and a signal reaches it. */
+function spawnDbt(cmd: string, args: string[], env: NodeJS.ProcessEnv, stream: boolean): Promise<Exit> {
+  const child = spawn(cmd, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (stream) process.stderr.write(d);
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    if (stream) process.stderr.write(d);
+  });
+  let markEnded: () => void;
+  running.set(child, new Promise<void>((resolve) => (markEnded = resolve)));
+  if (child.pid !== undefined) for (const fn of spawnListeners) fn(child.pid);
+  return new Promise<Exit>((resolve) => {
+    let spawnError: Error | null = null;
+    child.on('error', (e) => (spawnError = e));
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      markEnded();
+      if (running.size === 0) for (const fn of spawnListeners) fn(null);
+      if (spawnError) resolve({ exitCode: 127, stdout, stderr: `${stderr}\ncannot run ${cmd}: ${spawnError.message}` });
+      else resolve({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout, stderr });
+    });
+  });
+}
+
 export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRun> {
+  const stopped = interruption();
+  if (stopped) throw new InterruptedError(stopped);
   const runner = dbtRunner();
-  const env = { ...process.env, ...dbtEnv(opts) };
+  const invocation = randomUUID();
+  const env: NodeJS.ProcessEnv = { ...dbtProcessEnv(opts), [INVOCATION_ENV]: invocation };
   const args = dbtArgs(command, opts);
   const rr = join(layout(opts.dataDir).dbtTarget, 'run_results.json');
-  rmSync(rr, { force: true }); // never report an earlier invocation's results
-  let p: ProcessPromise;
+  rmSync(rr, { force: true });
+  let out: Exit;
   if (runner === 'docker') {
     const image = await ensureDockerImage(projectRoot, dockerImageTag(projectRoot));
     // Values that may be secret travel by name only (`-e NAME`): docker reads
@@ -114,22 +203,28 @@ export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRu
       dataDir: opts.dataDir,
       image,
       dbtArgs: args,
-      env: dbtBaseEnv(opts),
+      env: { ...dbtBaseEnv(opts), [INVOCATION_ENV]: invocation },
       passThrough: [...new Set(byName)],
       user: typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid!()}` : undefined,
     });
-    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`docker ${dockerArgs}`;
+    out = await spawnDbt('docker', dockerArgs, env, opts.stream ?? false);
   } else {
     const venv = ensurePythonEnv(opts.target === 'spark' ? ['spark'] : opts.target === 'databricks' ? ['databricks'] : []);
-    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`${venvBin('dbt', venv)} ${args}`;
+    out = await spawnDbt(venvBin('dbt', venv), args, env, opts.stream ?? false);
   }
-  running.add(p);
-  let out;
+  const signal = interruption();
+  if (signal) throw new InterruptedError(signal);
+  return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, runResults: readRunResults(rr, invocation) };
+}
+
+/** This invocation's run_results.json, or null (none written, unreadable, or another process's). */
+export function readRunResults(path: string, invocation: string): RunResults | null {
+  if (!existsSync(path)) return null;
+  let rr: RunResults;
   try {
-    out = await p;
-  } finally {
-    running.delete(p);
+    rr = JSON.parse(readFileSync(path, 'utf8')) as RunResults;
+  } catch {
+    return null; // half-written by a dbt that was killed
   }
-  const runResults = existsSync(rr) ? (JSON.parse(readFileSync(rr, 'utf8')) as RunResults) : null;
-  return { exitCode: out.exitCode ?? 1, stdout: out.stdout, stderr: out.stderr, runResults };
+  return rr.metadata?.env?.FXA_INVOCATION === invocation ? rr : null;
 }

@@ -7,6 +7,10 @@ export const ExitCode = {
   usage: 2,
   dataChecks: 3,
   locked: 4,
+  /** stopped by SIGINT (128 + 2): dbt stopped, report written, lock released */
+  interruptedSigint: 130,
+  /** stopped by SIGTERM (128 + 15) */
+  interruptedSigterm: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -14,17 +18,19 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, { meaning: string; when: 
   0: { meaning: 'ok', when: 'also: nothing to do' },
   1: {
     meaning: 'failure',
-    when: 'a model errored, dbt could not run (profile, connection, parse), a crash; outranks 3 when a run has both',
+    when: 'a model errored, dbt could not run (profile, connection, parse), a crash, a file that could not be written (full disk); outranks 3 when a run has both',
   },
   2: {
     meaning: 'usage or configuration error',
-    when: 'bad flag, missing HMAC key or Databricks variable, unreadable path',
+    when: "bad flag, missing or short HMAC key, another key than the data dir's, missing Databricks variable, unreadable path, a data dir that is a file",
   },
   3: {
     meaning: 'data checks failed',
     when: 'a dbt data or unit test failed, a contract mismatch found by validate, or rejected lines above --max-reject-rate (a share of the lines read)',
   },
   4: { meaning: 'locked', when: 'another run holds the data directory' },
+  130: { meaning: 'interrupted by SIGINT', when: 'dbt stopped, run report written (status interrupted), lock released' },
+  143: { meaning: 'interrupted by SIGTERM', when: 'the same as 130' },
 };
 
 /** An error that ends the command with one clear line on stderr and a given exit code. */

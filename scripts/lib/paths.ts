@@ -1,11 +1,25 @@
 // The data directory's layout, in one place. Everything the project writes
 // lives under the data dir; nothing under it is tracked by git.
+import { statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
+import { usageError } from './errors.ts';
 
 export const DEFAULT_DATA_DIR = 'data';
 
+/** The data dir from --data-dir, $FXA_DATA_DIR or ./data; a path that exists but is no directory is a usage error. */
 export function resolveDataDir(flag?: string): string {
-  return resolve(flag ?? process.env.FXA_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dir = resolve(flag ?? process.env.FXA_DATA_DIR ?? DEFAULT_DATA_DIR);
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    return dir; // created by the first run that writes
+  }
+  if (!st.isDirectory()) {
+    const from = flag !== undefined ? '--data-dir' : process.env.FXA_DATA_DIR !== undefined ? 'FXA_DATA_DIR' : 'the default data dir';
+    throw usageError(`${from} ${dir} is not a directory: give a directory (it is created when missing)`);
+  }
+  return dir;
 }
 
 export type RawTable = 'flow_events' | 'activity_events';
@@ -32,5 +46,7 @@ export function layout(dataDir: string) {
     dbtDocs: join(dataDir, 'dbt-docs'),
     spark: join(dataDir, 'spark'),
     lock: join(dataDir, 'fxa-metrics.lock'),
+    /** HMAC(key, fixed label) of the uid key the data dir was loaded with */
+    keyFingerprint: join(dataDir, 'key-fingerprint'),
   };
 }

@@ -127,25 +127,38 @@ function rollBack(dataDir: string, rec: LoadRecord, pendingPath: string): void {
   rmSync(pendingPath, { force: true });
 }
 
+/** What recoverDataDir() finished or undid. */
+export interface Recovered {
+  /** ids of the loads rolled forward or back */
+  loads: string[];
+  /** sorted days those loads touched: the days whose models must be rebuilt */
+  days: string[];
+}
+
 /**
  * Finishes or undoes loads that were killed midway: a pending record whose
  * files are all still staged or already in place is rolled forward, any
- * other is rolled back. Staging dirs without a pending record are removed.
- * Writes nothing when there is nothing to recover.
+ * other is rolled back. Staging dirs without a pending record are removed
+ * (nothing of theirs reached raw/). Writes nothing when there is nothing to
+ * recover.
  */
-export function recoverDataDir(dataDir: string): void {
+export function recoverDataDir(dataDir: string): Recovered {
   for (const tmp of listRecords(dataDir, '.tmp')) rmSync(tmp, { force: true });
   const pendingIds = new Set<string>();
+  const days = new Set<string>();
   for (const p of listRecords(dataDir, PENDING)) {
     const rec = JSON.parse(readFileSync(p, 'utf8')) as LoadRecord;
     const complete = allMoves(rec).every((m) => existsSync(join(dataDir, m.staged)) || existsSync(join(dataDir, m.target)));
     if (complete) commitRecord(dataDir, rec);
     else rollBack(dataDir, rec, p);
     pendingIds.add(rec.load_id);
+    for (const d of rec.days_touched) days.add(d);
   }
+  const recovered = { loads: [...pendingIds], days: [...days].sort() };
   const staging = layout(dataDir).staging;
-  if (!existsSync(staging)) return;
+  if (!existsSync(staging)) return recovered;
   for (const name of readdirSync(staging)) {
     if (!pendingIds.has(name)) removeStaging(dataDir, name);
   }
+  return recovered;
 }

@@ -4,13 +4,11 @@
 import { ExitCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
-import { recoverDataDir } from '../loader/index.ts';
-import { acquireLock } from './lock.ts';
 import { chunkRange, type DayRange } from './days.ts';
-import { markBuilt } from './pending.ts';
-import { newReport, recordFailure, writeReport, type RunReport } from './report.ts';
+import { markBuilt, markValidated, recoverRun, setAsideDamagedLoadRecords } from './pending.ts';
+import type { RunReport } from './report.ts';
+import { runLocked, type RunOutcome } from './run.ts';
 import { buildStep, checksStep, ensureBuildSection } from './steps.ts';
-import type { RunOutcome } from './nightly.ts';
 import { uploadStep, volumePath } from './upload.ts';
 
 export interface BuildOptions {
@@ -28,42 +26,37 @@ export async function runBuild(command: 'build' | 'backfill', opts: BuildOptions
   await checkTargetConfig(opts.target);
   const volume = volumePath(opts.target);
   const chunks = opts.range && opts.chunkDays ? chunkRange(opts.range, opts.chunkDays) : [opts.range];
-  const lock = acquireLock(opts.dataDir, command);
-  const report = newReport(command, opts.dataDir, opts.target);
-  let reportFile = '';
-  try {
+  return runLocked(command, opts.dataDir, opts.target, async (report) => {
     // A load killed midway may have left files in raw/ before its commit:
-    // finish or undo it before dbt reads the raw zone.
-    recoverDataDir(opts.dataDir);
+    // finish or undo it before dbt reads the raw zone (its days join the pending days).
+    setAsideDamagedLoadRecords(opts.dataDir);
+    recoverRun(opts.dataDir);
     // the raw zone may have been loaded by a standalone `load`: bring it over first
     if (volume) await uploadStep(report, opts.dataDir, volume);
     await buildChunks(report, opts, chunks);
-  } catch (e) {
-    recordFailure(report, e);
-    throw e;
-  } finally {
-    report.endedAt = new Date().toISOString();
-    reportFile = writeReport(report);
-    lock.release();
-  }
-  return { report, reportFile };
+  });
 }
 
 async function buildChunks(report: RunReport, opts: BuildOptions, chunks: Array<DayRange | null>): Promise<void> {
   ensureBuildSection(report, opts.fullRefresh ? 'full-refresh' : opts.range ? 'range' : 'full');
   let crashed = false;
+  let allBuilt = true;
   for (const [i, chunk] of chunks.entries()) {
     if (chunks.length > 1) log.info(`chunk ${i + 1}/${chunks.length}: ${chunk!.from}..${chunk!.to}`);
     const { built, summary } = await buildStep(report, { dataDir: opts.dataDir, target: opts.target, range: chunk, fullRefresh: opts.fullRefresh });
     if (built) markBuilt(opts.dataDir, chunk ?? 'all');
     if (!built) {
+      allBuilt = false;
       // Later chunks build on earlier ones (look-backs): stop at the first failed one.
       crashed = summary.crashed;
       if (i < chunks.length - 1) log.error(`stopping: chunk ${chunk?.from}..${chunk?.to} did not build; ${chunks.length - i - 1} chunk(s) left`);
       break;
     }
   }
-  if (!crashed) await checksStep(report, { dataDir: opts.dataDir, target: opts.target, sample: opts.sample });
+  if (!crashed) {
+    await checksStep(report, { dataDir: opts.dataDir, target: opts.target, sample: opts.sample });
+    if (allBuilt) markValidated(opts.dataDir);
+  }
   const where = opts.fullRefresh ? 'full refresh' : opts.range ? `${opts.range.from}..${opts.range.to}` : 'every day';
   report.message = report.exitCode === ExitCode.ok ? `built ${where}` : `build of ${where}: ${report.problems.length} problem(s)`;
 }

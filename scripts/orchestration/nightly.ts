@@ -8,13 +8,16 @@ import { log } from '../lib/log.ts';
 import { registerSecret } from '../lib/secrets.ts';
 import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
 import { loadFiles, resolveHmacKey } from '../loader/index.ts';
-import { acquireLock } from './lock.ts';
+import { bindDataDirKey, checkDataDirKey } from '../loader/key.ts';
 import { coveringRange, type DayRange } from './days.ts';
-import { markBuilt, markLoadDone, markLoadStarted, readPending } from './pending.ts';
-import { newReport, recordFailure, writeReport, type RunReport } from './report.ts';
+import { markBuilt, markLoadDone, markLoadStarted, markValidated, recoverRun, setAsideDamagedLoadRecords } from './pending.ts';
+import type { RunReport } from './report.ts';
+import { runLocked, type RunOutcome } from './run.ts';
 import { buildStep, checksStep, raise } from './steps.ts';
 import { uploadStep, volumePath } from './upload.ts';
 import { kpiReportStep } from '../report/run-step.ts';
+
+export type { RunOutcome } from './run.ts';
 
 export interface NightlyOptions {
   input: string;
@@ -32,42 +35,29 @@ export interface NightlyOptions {
   report?: boolean;
 }
 
-export interface RunOutcome {
-  report: RunReport;
-  reportFile: string;
-}
-
 /** Everything that can be wrong with the invocation, checked before the lock is taken or anything written. */
 export async function checkNightlyConfig(opts: NightlyOptions): Promise<{ key: string; volume: string | null }> {
   if (!existsSync(opts.input) || !statSync(opts.input).isDirectory()) throw usageError(`--input ${opts.input} is not a directory`);
   if (!(opts.maxRejectRate >= 0 && opts.maxRejectRate <= 1)) throw usageError(`--max-reject-rate must be between 0 and 1, got '${opts.maxRejectRate}'`);
   const key = resolveHmacKey({ keyFile: opts.hmacKeyFile, env: process.env });
   registerSecret(key);
+  checkDataDirKey(opts.dataDir, key);
   await checkTargetConfig(opts.target);
   return { key, volume: volumePath(opts.target) };
 }
 
 export async function runNightly(opts: NightlyOptions): Promise<RunOutcome> {
   const { key: hmacKey, volume } = await checkNightlyConfig(opts);
-  const lock = acquireLock(opts.dataDir, 'nightly');
-  const report = newReport('nightly', opts.dataDir, opts.target);
-  let reportFile = '';
-  try {
-    await nightlySteps(report, opts, hmacKey, volume);
-  } catch (e) {
-    recordFailure(report, e, 'the run failed');
-    throw e;
-  } finally {
-    report.endedAt = new Date().toISOString();
-    reportFile = writeReport(report);
-    lock.release();
-  }
-  return { report, reportFile };
+  return runLocked('nightly', opts.dataDir, opts.target, (report) => nightlySteps(report, opts, hmacKey, volume), 'the run failed');
 }
 
 async function nightlySteps(report: RunReport, opts: NightlyOptions, hmacKey: string, volume: string | null): Promise<void> {
   log.info('nightly started', { run_id: report.runId, input: opts.input, data_dir: opts.dataDir });
-  let state = markLoadStarted(opts.dataDir, readPending(opts.dataDir));
+  // Recovery first: it frees what a killed load left, before anything is written.
+  setAsideDamagedLoadRecords(opts.dataDir);
+  let state = recoverRun(opts.dataDir);
+  bindDataDirKey(opts.dataDir, hmacKey);
+  state = markLoadStarted(opts.dataDir, state);
   const result = await loadFiles({ dataDir: opts.dataDir, hmacKey, inputs: [opts.input], progress: opts.progress ?? 'auto' });
   state = markLoadDone(opts.dataDir, state, result.daysTouched);
   const rate = result.counts.lines_read > 0 ? result.counts.rejected / result.counts.lines_read : 0;
@@ -87,27 +77,43 @@ async function nightlySteps(report: RunReport, opts: NightlyOptions, hmacKey: st
 
   const days = [...state.days, ...(opts.date ? [opts.date] : [])];
   const range: DayRange | null = coveringRange(days);
-  if (!state.needsFullBuild && range === null) {
+  const full = state.needsFullBuild ?? false;
+  const needsBuild = full || range !== null;
+  if (!needsBuild && !state.unvalidated) {
     report.status = report.exitCode === ExitCode.ok ? 'noop' : report.status;
     report.message = 'nothing new to load and no day to rebuild';
     log.info(report.message);
     return;
   }
-  if (state.needsFullBuild) log.warn('an earlier run died while loading: rebuilding every day once');
-  if (volume) await uploadStep(report, opts.dataDir, volume);
-  const { built } = await buildStep(report, { dataDir: opts.dataDir, target: opts.target, range: state.needsFullBuild ? null : range });
-  report.build!.days = [...new Set(days)].sort();
-  if (built) markBuilt(opts.dataDir, state.needsFullBuild ? 'all' : range!);
-  else log.warn('the build did not finish: its days stay pending for the next run', { days: report.build!.days });
-
-  if (!report.build!.dbt.some((d) => d.crashed)) await checksStep(report, { dataDir: opts.dataDir, target: opts.target, sample: opts.sample });
-  // only over freshly built tables; the data is committed, so a failing report cannot undo it
-  if (built && opts.report !== false) await kpiReportStep(report, { dataDir: opts.dataDir, target: opts.target });
-  report.message = describe(report, range, state.needsFullBuild ?? false);
+  let built = false;
+  let crashed = false;
+  if (needsBuild) {
+    if (full) log.warn('which days need a rebuild is not known (the run state was damaged): rebuilding every day once');
+    if (volume) await uploadStep(report, opts.dataDir, volume);
+    const step = await buildStep(report, { dataDir: opts.dataDir, target: opts.target, range: full ? null : range });
+    report.build!.days = [...new Set(days)].sort();
+    ({ built } = step);
+    crashed = step.summary.crashed;
+    if (built) markBuilt(opts.dataDir, full ? 'all' : range!);
+    else log.warn('the build did not finish: its days stay pending for the next run', { days: report.build!.days });
+    // Test hook: die right after dbt built, before the checks and reports.
+    if (built && process.env.FXA_TEST_KILL_AFTER_BUILD === '1') process.kill(process.pid, 'SIGKILL');
+  } else {
+    log.info('the last build was never validated (its run ended after dbt): validating it now');
+  }
+  // a build that finished now, or one an earlier run finished without checking it
+  const complete = built || !needsBuild;
+  if (!crashed) {
+    await checksStep(report, { dataDir: opts.dataDir, target: opts.target, sample: opts.sample });
+    if (complete) markValidated(opts.dataDir);
+  }
+  // only over completely built tables; the data is committed, so a failing report cannot undo it
+  if (complete && opts.report !== false) await kpiReportStep(report, { dataDir: opts.dataDir, target: opts.target });
+  report.message = describe(report, needsBuild ? range : null, full, needsBuild);
 }
 
-function describe(r: RunReport, range: DayRange | null, full: boolean): string {
-  const what = full ? 'rebuilt every day' : range ? `rebuilt ${range.from}..${range.to}` : 'rebuilt';
+function describe(r: RunReport, range: DayRange | null, full: boolean, built: boolean): string {
+  const what = !built ? 'validated the build an earlier run finished' : full ? 'rebuilt every day' : range ? `rebuilt ${range.from}..${range.to}` : 'rebuilt';
   if (r.exitCode === ExitCode.ok) return what;
   return `${what}; ${r.problems.length} problem(s)`;
 }

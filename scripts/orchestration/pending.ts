@@ -1,9 +1,14 @@
-// runs/pending-days.json: days whose raw data changed but whose models have
-// not been rebuilt successfully yet. A run that dies after loading (or during
-// dbt) leaves them here, and the next run builds them before clearing them.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// runs/pending-days.json: the run state. Days whose raw data changed but
+// whose models have not been rebuilt successfully yet, and whether the last
+// build still awaits its checks and report. A run that dies after loading,
+// during dbt or after dbt leaves them here, and the next run finishes the job.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError, ExitCode } from '../lib/errors.ts';
 import { layout } from '../lib/paths.ts';
+import { log } from '../lib/log.ts';
+import { writeFileAtomic } from '../lib/write-file.ts';
+import { recoverDataDir } from '../loader/manifest.ts';
 import { isDay, type DayRange } from './days.ts';
 
 export interface PendingState {
@@ -11,65 +16,162 @@ export interface PendingState {
   days: string[];
   /**
    * Set while a load runs. Still set at the next start means a run died
-   * during its load: which days it touched is unknown, so everything is
-   * rebuilt once.
+   * during its load: the loads committed since then are looked up in the
+   * manifest, and their days added.
    */
   loadStartedAt?: string;
-  /** a run died during its load: the next build covers every day */
+  /** which days need a build is not known (the state file was damaged): the next build covers every day */
   needsFullBuild?: boolean;
+  /** models were built, but the run died before its checks and report: the next run does them */
+  unvalidated?: boolean;
 }
 
 export function pendingPath(dataDir: string): string {
   return join(layout(dataDir).runs, 'pending-days.json');
 }
 
-export function readPending(dataDir: string): PendingState {
-  const p = pendingPath(dataDir);
-  if (!existsSync(p)) return { days: [] };
-  const raw = JSON.parse(readFileSync(p, 'utf8')) as PendingState;
-  const days = Array.isArray(raw.days) ? raw.days.filter((d) => typeof d === 'string' && isDay(d)) : [];
+function parsePending(text: string): PendingState | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const r = raw as Record<string, unknown>;
+  const days = Array.isArray(r.days) ? r.days.filter((d): d is string => typeof d === 'string' && isDay(d)) : [];
   const state: PendingState = { days };
-  if (raw.loadStartedAt) state.loadStartedAt = raw.loadStartedAt;
-  if (raw.needsFullBuild) state.needsFullBuild = true;
+  if (typeof r.loadStartedAt === 'string') state.loadStartedAt = r.loadStartedAt;
+  if (r.needsFullBuild) state.needsFullBuild = true;
+  if (r.unvalidated) state.unvalidated = true;
   return state;
 }
 
-/** Written via a temporary file and rename, so a crash never leaves half a file. */
-export function writePending(dataDir: string, state: PendingState): void {
+/**
+ * The run state. A file that cannot be read as one (a disk fault, an edit by
+ * hand) loses which days were pending: it is replaced by "rebuild every day
+ * once", which is always correct, with a warning naming the file.
+ */
+export function readPending(dataDir: string): PendingState {
   const p = pendingPath(dataDir);
-  mkdirSync(layout(dataDir).runs, { recursive: true });
-  const tmp = `${p}.${process.pid}.tmp`;
+  if (!existsSync(p)) return { days: [] };
+  const state = parsePending(readFileSync(p, 'utf8'));
+  if (state) return state;
+  log.warn(`${p} is damaged (not the run state's JSON): rebuilding every day once, then it is written anew`);
+  return { days: [], needsFullBuild: true };
+}
+
+export function writePending(dataDir: string, state: PendingState): void {
   const clean: PendingState = { days: [...new Set(state.days)].sort() };
   if (state.loadStartedAt) clean.loadStartedAt = state.loadStartedAt;
   if (state.needsFullBuild) clean.needsFullBuild = true;
-  writeFileSync(tmp, JSON.stringify(clean, null, 2) + '\n');
-  renameSync(tmp, p);
+  if (state.unvalidated) clean.unvalidated = true;
+  writeFileAtomic(pendingPath(dataDir), JSON.stringify(clean, null, 2) + '\n');
 }
 
-/** Before loading: a load marker left by an earlier run means it died mid-load. */
+/**
+ * The first step of every run under the lock, before anything is written:
+ * temporary files of killed writes are removed, a load killed midway is
+ * finished or undone (which also frees its staging space), and the days it
+ * touched, or that a load committed by a run that died before recording
+ * them touched, join the pending days. Writes the state only when it changed.
+ */
+export function recoverRun(dataDir: string): PendingState {
+  removeStaleTemporaries(dataDir);
+  const recovered = recoverDataDir(dataDir);
+  const state = readPending(dataDir);
+  const days = new Set([...state.days, ...recovered.days]);
+  if (state.loadStartedAt) for (const d of daysCommittedSince(dataDir, state.loadStartedAt)) days.add(d);
+  const next: PendingState = { ...state, days: [...days] };
+  delete next.loadStartedAt;
+  if (recovered.loads.length) log.warn('finished or undid a load that was killed midway', { loads: recovered.loads, days: recovered.days });
+  if (recovered.loads.length || state.loadStartedAt || state.needsFullBuild || days.size !== state.days.length) writePending(dataDir, next);
+  return next;
+}
+
+function removeStaleTemporaries(dataDir: string): void {
+  const runs = layout(dataDir).runs;
+  if (!existsSync(runs)) return;
+  for (const n of readdirSync(runs)) if (n.endsWith('.tmp')) rmSync(join(runs, n), { force: true });
+}
+
+/** Days of the loads committed at or after `since` (a load started after its run's marker). */
+function daysCommittedSince(dataDir: string, since: string): string[] {
+  const dir = layout(dataDir).loads;
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const n of readdirSync(dir)) {
+    if (!n.endsWith('.json')) continue;
+    const rec = readLoadRecord(join(dir, n));
+    if (rec && typeof rec.started_at === 'string' && rec.started_at >= since && Array.isArray(rec.days_touched)) out.push(...rec.days_touched);
+  }
+  return out;
+}
+
+function readLoadRecord(path: string): { started_at?: unknown; days_touched?: string[] } | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A load record that is not valid JSON stops every load (the manifest is
+ * read whole). A committed one is set aside as <id>.json.damaged: its rows
+ * stay in raw/, and should its files come again they are read again and
+ * their rows dropped as duplicates of those already stored. A pending one
+ * (a load killed before its commit) cannot be finished or undone without
+ * its list of files: the run stops and names it.
+ */
+export function setAsideDamagedLoadRecords(dataDir: string): void {
+  const dir = layout(dataDir).loads;
+  if (!existsSync(dir)) return;
+  for (const n of readdirSync(dir).sort()) {
+    if (!n.endsWith('.json') && !n.endsWith('.json.pending')) continue;
+    const p = join(dir, n);
+    if (readLoadRecord(p) !== null) continue;
+    if (n.endsWith('.json.pending')) {
+      const id = n.slice(0, -'.json.pending'.length);
+      throw new CliError(
+        `load record ${p} is damaged (not valid JSON), and that load never committed: remove raw/*/day=*/${id}*.parquet, ` +
+          `quarantine/${id}.ndjson, .staging/${id} and the record, then run build --full-refresh (README: "When something goes wrong")`,
+        ExitCode.failure,
+      );
+    }
+    renameSync(p, `${p}.damaged`);
+    log.warn(`load record ${p} is damaged (not valid JSON): set aside as ${n}.damaged; its rows stay loaded`);
+  }
+}
+
+/** Before loading: marks a load in progress (see loadStartedAt). */
 export function markLoadStarted(dataDir: string, state: PendingState): PendingState {
-  const next: PendingState = {
-    days: state.days,
-    needsFullBuild: state.needsFullBuild || state.loadStartedAt !== undefined,
-    loadStartedAt: new Date().toISOString(),
-  };
+  const next: PendingState = { ...state, loadStartedAt: new Date().toISOString() };
   writePending(dataDir, next);
   return next;
 }
 
 export function markLoadDone(dataDir: string, state: PendingState, daysTouched: string[]): PendingState {
-  const next: PendingState = { days: [...state.days, ...daysTouched], needsFullBuild: state.needsFullBuild };
+  const next: PendingState = { ...state, days: [...state.days, ...daysTouched] };
+  delete next.loadStartedAt;
   writePending(dataDir, next);
   return next;
 }
 
-/** After a successful build: forget the days it covered (keep any others). */
+/** After a build in which every model built: forget the days it covered (keep any others); its checks are due. */
 export function markBuilt(dataDir: string, built: DayRange | 'all'): void {
   const state = readPending(dataDir);
   if (built === 'all') {
-    writePending(dataDir, { days: [], loadStartedAt: state.loadStartedAt });
+    writePending(dataDir, { days: [], loadStartedAt: state.loadStartedAt, unvalidated: true });
     return;
   }
   const left = state.days.filter((d) => d < built.from || d > built.to);
-  writePending(dataDir, { ...state, days: left });
+  writePending(dataDir, { ...state, days: left, unvalidated: true });
+}
+
+/** After the checks of a finished build ran (whatever they found): nothing is left to validate. */
+export function markValidated(dataDir: string): void {
+  const state = readPending(dataDir);
+  if (!state.unvalidated) return;
+  writePending(dataDir, { ...state, unvalidated: false });
 }

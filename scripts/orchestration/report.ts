@@ -1,17 +1,18 @@
 // The run report: <data dir>/runs/<run-id>.json, one per nightly/build/
 // backfill run, written even when the run does nothing or fails.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { layout } from '../lib/paths.ts';
 import { redact } from '../lib/secrets.ts';
+import { log } from '../lib/log.ts';
+import { writeFileAtomic } from '../lib/write-file.ts';
 import type { DbtSummary } from './dbt-results.ts';
 import type { Finding } from './validate.ts';
 import type { DayRange } from './days.ts';
 import type { LoadCounts, LoadedFile } from '../loader/counts.ts';
 import { CliError, ExitCode } from '../lib/errors.ts';
 
-export type RunStatus = 'ok' | 'noop' | 'dbt_failed' | 'data_checks_failed' | 'failed';
+export type RunStatus = 'ok' | 'noop' | 'dbt_failed' | 'data_checks_failed' | 'failed' | 'interrupted';
 
 export interface LoadSection {
   loadId: string | null;
@@ -90,11 +91,27 @@ export function reportJson(report: RunReport): string {
 
 export function writeReport(report: RunReport): string {
   const p = reportPath(report.dataDir, report.runId);
-  mkdirSync(layout(report.dataDir).runs, { recursive: true });
-  const tmp = `${p}.tmp`;
-  writeFileSync(tmp, reportJson(report) + '\n');
-  renameSync(tmp, p);
+  writeFileAtomic(p, reportJson(report) + '\n');
   return p;
+}
+
+/**
+ * The end of every run: writes the report; when that fails (a full disk),
+ * the run's own outcome stays what the operator reads first, and the failed
+ * write is one more problem (exit 1 at least). Returns the file or null.
+ */
+export function finishReport(report: RunReport): string | null {
+  report.endedAt = new Date().toISOString();
+  try {
+    return writeReport(report);
+  } catch (e) {
+    const problem = `run report not written: ${(e as Error).message}`;
+    log.error(problem);
+    report.problems.push(problem);
+    if (report.exitCode === ExitCode.ok || report.exitCode === ExitCode.dataChecks) report.exitCode = ExitCode.failure;
+    if (report.status === 'ok' || report.status === 'noop') report.status = 'failed';
+    return null;
+  }
 }
 
 /** Marks a report failed by `e`, with the exit code the command will end with. */

@@ -51,7 +51,8 @@ export async function buildStep(report: RunReport, opts: BuildStepOptions): Prom
     raise(report, ExitCode.dataChecks, `dbt test ${t.name}: ${t.status}${t.failures ? ` (${t.failures} failing rows)` : ''}`);
   }
   if (summary.crashed) {
-    raise(report, ExitCode.failure, `dbt exited ${summary.exitCode}: ${summary.errorTail ? lastMeaningfulLine(summary.errorTail) : 'no output'}`);
+    const why = knownCause(`${run.stdout}\n${run.stderr}`) ?? (summary.errorTail ? lastMeaningfulLine(summary.errorTail) : 'no output');
+    raise(report, ExitCode.failure, `dbt exited ${summary.exitCode}: ${why}`);
   }
   if (summary.errorTail) log.error('dbt output (last lines)', { tail: summary.errorTail });
   const built = modelsBuilt(summary);
@@ -91,6 +92,12 @@ export async function checksStep(report: RunReport, opts: { dataDir: string; tar
 
 function firstLine(s: string): string {
   return s.split('\n')[0].slice(0, 300);
+}
+
+/** Causes an operator acts on directly, wherever dbt's output (often a traceback) mentions them. */
+function knownCause(output: string): string | null {
+  if (/No space left on device|\[Errno 28\]/i.test(output)) return 'no space left on device (free space, then run again)';
+  return null;
 }
 
 function lastMeaningfulLine(s: string): string {

@@ -1,7 +1,9 @@
 // Shared by the nightly integration tests: run the real CLI, make small
 // generated logs, and compare two DuckDB warehouses table by table.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,5 +99,28 @@ export async function compareWarehouses(left: string, right: string, tables: str
   } finally {
     c.closeSync();
     db.closeSync();
+  }
+}
+
+/** Waits until dbt's log (from `offset` on) shows it building a node matching `node`; false if the run ended first. */
+export async function untilDbtBuilds(data: string, exited: () => boolean, node: RegExp = /model\.fxa_metrics\./, offset = 0): Promise<boolean> {
+  const logFile = join(data, 'dbt', 'logs', 'dbt.log');
+  const began = new RegExp(`Began running node ${node.source}`);
+  while (!exited()) {
+    if (existsSync(logFile) && began.test(readFileSync(logFile, 'utf8').slice(offset))) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/** The tables of `data` equal, row for row, those of one uninterrupted load and full build of `input` in `ref`. */
+export async function assertSameAsFullBuild(input: string, data: string, ref: string): Promise<void> {
+  const load = cli(['load', input, '--data-dir', ref]);
+  assert.equal(load.code, 0, load.stderr);
+  const full = cli(['build', '--full-refresh', '--data-dir', ref]);
+  assert.equal(full.code, 0, full.stderr);
+  for (const d of await compareWarehouses(join(data, 'warehouse.duckdb'), join(ref, 'warehouse.duckdb'))) {
+    assert.ok(d.rightRows > 0, `${d.table} is empty`);
+    assert.deepEqual(d, { ...d, leftRows: d.rightRows, onlyLeft: 0, onlyRight: 0 }, `${d.table} differs`);
   }
 }

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { acquireLock } from '../../scripts/orchestration/lock.ts';
+import { acquireLock, processIdentity } from '../../scripts/orchestration/lock.ts';
 import { cli, makeLogs, tempDir, TEST_KEY } from './nightly-helpers.ts';
 import type { RunReport } from '../../scripts/orchestration/report.ts';
 
@@ -46,7 +46,7 @@ test('a second run on a locked data dir exits 4 naming the holder; after release
   }
 });
 
-test('a stale lock (dead pid) is taken over with a warning; a live one on another host is not', () => {
+test('a stale lock (dead pid, or a pid reused by another process) is taken over with a warning; a live one, or one on another host, is not', () => {
   const { dir, cleanup } = tempDir('stale');
   try {
     const input = join(dir, 'input');
@@ -62,10 +62,25 @@ test('a stale lock (dead pid) is taken over with a warning; a live one on anothe
     assert.ok(!existsSync(lockFile));
 
     // A pid on another machine cannot be checked: the lock holds.
-    writeFileSync(lockFile, JSON.stringify({ pid, host: `${hostname()}-other`, started: '2017-03-01T00:00:00.000Z', command: 'nightly' }));
+    const lock = (owner: Record<string, unknown>) =>
+      writeFileSync(lockFile, JSON.stringify({ pid, host: hostname(), started: '2017-03-01T00:00:00.000Z', command: 'nightly', ...owner }));
+    lock({ host: `${hostname()}-other` });
     r = cli(['nightly', '--input', input, '--data-dir', data]);
     assert.equal(r.code, 4, r.stderr);
     assert.ok(existsSync(lockFile), 'a lock the run did not take is left alone');
+
+    // A live pid (this test's) recorded with another process start: the pid was reused, the lock is stale.
+    const identity = processIdentity(process.pid);
+    assert.ok(identity, 'this Linux host tells process start times');
+    const [boot, ticks] = identity.split(':');
+    lock({ pid: process.pid, process: `${boot}:${Number(ticks) + 1}` });
+    r = cli(['nightly', '--input', input, '--data-dir', data]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /taking over stale lock/);
+    assert.ok(!existsSync(lockFile));
+    // The same pid with its own start: the owner runs, the lock holds.
+    lock({ pid: process.pid, process: identity });
+    assert.equal(cli(['nightly', '--input', input, '--data-dir', data]).code, 4);
   } finally {
     cleanup();
   }

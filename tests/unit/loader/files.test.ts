@@ -31,9 +31,9 @@ test('listLogFiles: a missing path is a usage error', (t) => {
 test('resolveHmacKey: key file first, else FXA_UID_HMAC_KEY; missing or empty is a usage error', (t) => {
   const dir = tempDir(t);
   const kf = join(dir, 'key');
-  writeFileSync(kf, 'from-file\n');
-  assert.equal(resolveHmacKey({ keyFile: kf, env: { FXA_UID_HMAC_KEY: 'from-env' } }), 'from-file');
-  assert.equal(resolveHmacKey({ env: { FXA_UID_HMAC_KEY: 'from-env' } }), 'from-env');
+  writeFileSync(kf, 'from-file-key-of-16-bytes\n');
+  assert.equal(resolveHmacKey({ keyFile: kf, env: { FXA_UID_HMAC_KEY: 'from-env-key-of-16-bytes' } }), 'from-file-key-of-16-bytes');
+  assert.equal(resolveHmacKey({ env: { FXA_UID_HMAC_KEY: 'from-env-key-of-16-bytes' } }), 'from-env-key-of-16-bytes');
   assert.throws(() => resolveHmacKey({ env: {} }), isUsage);
   assert.throws(() => resolveHmacKey({ env: { FXA_UID_HMAC_KEY: '' } }), isUsage);
   assert.throws(() => resolveHmacKey({ keyFile: join(dir, 'missing'), env: {} }), isUsage);

@@ -85,17 +85,21 @@ test('withLock releases when the work throws', async () => {
   }
 });
 
-test('SIGTERM releases the lock of a running process', () => {
+test('SIGTERM to a run with no dbt running: its report is written, then the lock released (exit 143)', () => {
   const dir = tmp();
   try {
     const script = `
       import { acquireLock } from './scripts/orchestration/lock.ts';
-      acquireLock(${JSON.stringify(dir)}, 'nightly');
+      import { existsSync, writeFileSync } from 'node:fs';
+      const lock = acquireLock(${JSON.stringify(dir)}, 'nightly');
+      // the run's report is written before the lock goes
+      lock.onInterrupt = (signal) => writeFileSync(${JSON.stringify(dir)} + '/report', signal + (existsSync(lock.path) ? ' locked' : ' unlocked'));
       process.kill(process.pid, 'SIGTERM');
       setTimeout(() => {}, 10000);`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('../../..', import.meta.url).pathname });
     assert.equal(r.status, 143, r.stderr);
     assert.match(r.stderr, /SIGTERM received/);
+    assert.equal(readFileSync(join(dir, 'report'), 'utf8'), 'SIGTERM locked');
     assert.ok(!existsSync(join(dir, 'fxa-metrics.lock')));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -38,3 +38,12 @@ test('the summary names the run, its outcome and every problem; reports are reda
   r.problems.push('dbt said report-secret-value');
   assert.ok(!reportJson(r).includes('report-secret-value'));
 });
+
+test('a secret is redacted inside JSON too, where its quotes and backslashes come escaped', () => {
+  const secret = 'key-with-"quote"-and-\\backslash';
+  registerSecret(secret);
+  const json = reportJson({ ...newReport('nightly', '/d', 'duckdb'), message: `saw ${secret} on 2017-03-01 in /data/2017/x.log` });
+  assert.ok(!json.includes(JSON.stringify(secret).slice(1, -1)), json);
+  assert.ok(!json.includes('quote'), json);
+  assert.match(json, /on 2017-03-01 in \/data\/2017\/x\.log/);
+});
