@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { layout } from './paths.ts';
 import { usageError } from './errors.ts';
 import { projectRoot, venvBin, ensurePythonEnv } from '../setup/python-env.ts';
-import { dockerRunArgs, dockerImageTag, ensureDockerImage, DOCKER_SECRET_ENV } from './dbt-docker.ts';
+import { dockerDbtInvocation } from './dbt-docker.ts';
 
 export { dockerRunArgs, dockerImageTag, dockerBuildArgs } from './dbt-docker.ts';
 
@@ -105,20 +105,17 @@ export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRu
   rmSync(rr, { force: true }); // never report an earlier invocation's results
   let p: ProcessPromise;
   if (runner === 'docker') {
-    const image = await ensureDockerImage(projectRoot, dockerImageTag(projectRoot));
-    // Values that may be secret travel by name only (`-e NAME`): docker reads
-    // them from this process's environment, so they never show in `ps`.
-    const byName = [...Object.keys(opts.env ?? {}), ...DOCKER_SECRET_ENV.filter((k) => env[k] !== undefined)];
-    const dockerArgs = dockerRunArgs({
+    const { args: dockerArgs, input } = await dockerDbtInvocation({
       projectRoot,
       dataDir: opts.dataDir,
-      image,
+      target: dbtBaseEnv(opts).FXA_DBT_TARGET,
       dbtArgs: args,
       env: dbtBaseEnv(opts),
-      passThrough: [...new Set(byName)],
+      secrets: opts.env ?? {},
+      callerEnv: env,
       user: typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid!()}` : undefined,
     });
-    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`docker ${dockerArgs}`;
+    p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true, input: input || undefined })`docker ${dockerArgs}`;
   } else {
     const venv = ensurePythonEnv(opts.target === 'spark' ? ['spark'] : opts.target === 'databricks' ? ['databricks'] : []);
     p = $({ cwd: projectRoot, env, quiet: !opts.stream, nothrow: true })`${venvBin('dbt', venv)} ${args}`;
