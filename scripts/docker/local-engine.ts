@@ -122,7 +122,8 @@ function dockerInfo(e: LocalEngine): { ok: boolean; error: string } {
 export async function startEngine(e: LocalEngine): Promise<string | null> {
   if (engineRunning(e)) return null;
   if (existsSync(e.dir)) await stopEngine(e); // leftovers of an engine that died
-  mkdirSync(e.dir, { recursive: true, mode: 0o700 });
+  // others may pass through to the socket (its group, docker, decides who may use it)
+  mkdirSync(e.dir, { recursive: true, mode: 0o711 });
   mkdirSync(e.binDir);
   if (!clientHasBuildKit('docker') && clientHasBuildKit('/usr/bin/docker')) symlinkSync('/usr/bin/docker', join(e.binDir, 'docker'));
   const log = openSync(e.logFile, 'a');
