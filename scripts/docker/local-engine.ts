@@ -174,23 +174,29 @@ export async function stopEngine(e: LocalEngine): Promise<void> {
 
 /** The Debian mirror and release apt already uses (deb822 .sources or sources.list). */
 export function aptMirror(): { mirror: string; suite: string } {
-  const os = readFileSync('/etc/os-release', 'utf8');
-  const suite = /^VERSION_CODENAME=(\S+)/m.exec(os)?.[1];
+  const suite = /^VERSION_CODENAME=(\S+)/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
   if (!suite) throw new Error('no VERSION_CODENAME in /etc/os-release');
-  const files = ['/etc/apt/sources.list', ...listDir('/etc/apt/sources.list.d').map((f) => join('/etc/apt/sources.list.d', f))];
-  for (const f of files.filter((p) => /\.(list|sources)$/.test(p) && existsSync(p))) {
-    const text = readFileSync(f, 'utf8');
-    if (f.endsWith('.sources')) {
+  const paths = ['/etc/apt/sources.list', ...listDir('/etc/apt/sources.list.d').map((f) => join('/etc/apt/sources.list.d', f))];
+  const files = paths.filter((p) => /\.(list|sources)$/.test(p) && existsSync(p)).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const mirror = mirrorFromSources(files, suite);
+  if (!mirror) throw new Error(`no apt source for ${suite} main in /etc/apt`);
+  return { mirror, suite };
+}
+
+/** The first source of `suite` with the main component, in file order. */
+export function mirrorFromSources(files: Array<{ path: string; text: string }>, suite: string): string | null {
+  for (const { path, text } of files) {
+    if (path.endsWith('.sources')) {
       for (const stanza of text.split(/\n\s*\n/)) {
         const field = (k: string) => new RegExp(`^${k}:\\s*(.+)$`, 'mi').exec(stanza)?.[1].trim().split(/\s+/) ?? [];
-        if (field('Suites').includes(suite) && field('Components').includes('main')) return { mirror: field('URIs')[0], suite };
+        if (field('Suites').includes(suite) && field('Components').includes('main') && field('URIs')[0]) return field('URIs')[0];
       }
     } else {
       const m = new RegExp(`^deb\\s+(?:\\[[^\\]]*\\]\\s+)?(\\S+)\\s+${suite}\\s+.*\\bmain\\b`, 'm').exec(text);
-      if (m) return { mirror: m[1], suite };
+      if (m) return m[1];
     }
   }
-  throw new Error(`no apt source for ${suite} main in /etc/apt`);
+  return null;
 }
 
 function listDir(d: string): string[] {

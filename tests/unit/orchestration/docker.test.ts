@@ -10,6 +10,7 @@ import {
   DOCKER_IMAGE_INPUTS,
 } from '../../../scripts/lib/dbt-docker.ts';
 import { dbtArgs, dbtRunner } from '../../../scripts/lib/dbt.ts';
+import { dockerdArgs, engineEnv, localEngine, mirrorFromSources, LOCAL_BASE_IMAGE } from '../../../scripts/docker/local-engine.ts';
 
 test('the docker run command line: absolute mounts, workdir, env by value and secrets by name only', () => {
   const args = dockerRunArgs({
@@ -108,4 +109,40 @@ test('FXA_DBT_RUNNER: venv by default, docker on request, anything else a usage 
   assert.equal(dbtRunner({}), 'venv');
   assert.equal(dbtRunner({ FXA_DBT_RUNNER: 'docker' }), 'docker');
   assert.throws(() => dbtRunner({ FXA_DBT_RUNNER: 'podman' }), (e: { exitCode: number }) => e.exitCode === 2);
+});
+
+test('the private engine: dockerd leaves the host network alone, keeps everything under its dir, with a short exec root', () => {
+  const e = localEngine('/some/checkout');
+  assert.match(e.dir, /^\/tmp\/fxa-docker-[0-9a-f]{8}$/);
+  assert.notEqual(localEngine('/other/checkout').dir, e.dir, 'one engine per checkout');
+  assert.deepEqual(dockerdArgs(e), [
+    '--iptables=false', '--ip6tables=false', '--ip-forward=false', '--ip-masq=false', '--bridge=none',
+    '--storage-driver=overlay2',
+    `--data-root=${e.dir}/root`, `--exec-root=${e.dir}/x`, `--pidfile=${e.dir}/dockerd.pid`,
+    '-H', `unix://${e.dir}/docker.sock`,
+  ]);
+  // containerd's socket lives under the exec root: a unix socket path must stay below 108 bytes
+  assert.ok(`${e.execRoot}/containerd/containerd-debug.sock`.length < 108);
+  assert.deepEqual(engineEnv(e), { DOCKER_HOST: `unix://${e.dir}/docker.sock`, FXA_DOCKER_BASE_IMAGE: LOCAL_BASE_IMAGE, FXA_DOCKER_NETWORK: 'host' });
+});
+
+test('the Debian mirror for debootstrap comes from apt: deb822 and one-line sources, the suite with main', () => {
+  const deb822 = {
+    path: '/etc/apt/sources.list.d/debian.sources',
+    text: `Types: deb
+URIs: http://security.example/debian-security
+Suites: bookworm-security
+Components: main
+
+Types: deb
+# a comment
+URIs: http://mirror.example/debian
+Suites: bookworm bookworm-updates
+Components: main contrib
+`,
+  };
+  assert.equal(mirrorFromSources([deb822], 'bookworm'), 'http://mirror.example/debian');
+  assert.equal(mirrorFromSources([deb822], 'trixie'), null);
+  const list = { path: '/etc/apt/sources.list', text: 'deb [arch=amd64] http://old.example/debian bookworm main\n' };
+  assert.equal(mirrorFromSources([{ path: 'x.list', text: 'deb http://x.example/debian bookworm contrib\n' }, list, deb822], 'bookworm'), 'http://old.example/debian');
 });
