@@ -12,7 +12,7 @@ import {
 import { dbtArgs, dbtRunner } from '../../../scripts/lib/dbt.ts';
 import { dockerdArgs, engineEnv, localEngine, mirrorFromSources, LOCAL_BASE_IMAGE } from '../../../scripts/docker/local-engine.ts';
 
-test('the docker run command line: absolute mounts, workdir, env by value and secrets by name only', () => {
+test('the docker run command line: --init, stdin for secrets, uid:gid, network, absolute mounts, env by value and settings by name only', () => {
   const args = dockerRunArgs({
     projectRoot: '/srv/fxa-metrics/',
     dataDir: '/var/lib/fxa/data',
