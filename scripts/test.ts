@@ -1,7 +1,8 @@
 // `npm test`: every test file under tests/ (except the Spark and Docker
 // suites, which have their own `npm run test:spark` and `npm run test:docker`),
 // run by Node's test runner. The tests use the real dbt in .venv and real
-// DuckDB files, so the Python environment is made first; the browser tests use Debian's Chromium, installed first when missing.
+// DuckDB files, so the Python environment is made first; the browser tests
+// use Debian's Chromium, installed first when missing.
 //   npm test                 all tests
 //   npm test -- <pattern>    only test files whose path contains <pattern>
 import { readdirSync, statSync } from 'node:fs';
