@@ -48,6 +48,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 let status = 1;
+let skipped = false;
 try {
   let why: string | null = null;
   if (reused) say(`using the running engine in ${engine.dir} (left running)`);
@@ -63,6 +64,7 @@ try {
   if (why) {
     say(`${requireEngine ? 'FAILED' : 'SKIPPED, nothing was tested'}: no Docker engine: ${why}`);
     status = requireEngine ? 1 : 0;
+    skipped = !requireEngine;
   } else {
     const env = { ...process.env, ...engineEnv(engine) };
     ensurePythonEnv(); // the venv runner is the reference the tests compare with
@@ -81,5 +83,5 @@ try {
 } finally {
   await cleanup();
 }
-say(`${status === 0 ? 'done' : 'failed'} in ${seconds()}${keep && ownEngine ? `; the engine keeps running: eval "$(node --import tsx scripts/docker/engine.ts env)"` : ''}`);
+say(`${skipped ? 'skipped' : status === 0 ? 'passed' : 'failed'} in ${seconds()}${keep && ownEngine ? `; the engine keeps running: eval "$(node --import tsx scripts/docker/engine.ts env)"` : ''}`);
 process.exit(status);

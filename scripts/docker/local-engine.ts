@@ -77,7 +77,7 @@ const has = (cmd: string) => run('sh', ['-c', `command -v ${cmd}`]).status === 0
 /** Why an engine cannot be started here, or null when it can (after installing what is missing). */
 export function prepareHost(): string | null {
   if (process.platform !== 'linux') return `a private dockerd needs Linux, not ${process.platform}`;
-  if (process.getuid?.() !== 0) return 'starting dockerd needs root (run as root, or start an engine yourself and set DOCKER_HOST)';
+  if (process.getuid?.() !== 0) return 'starting dockerd needs root: run it as root';
   const missing = [['dockerd', 'docker.io'], ['debootstrap', 'debootstrap']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
   if (missing.length) {
     process.stderr.write(`installing ${missing.join(', ')} with apt-get\n`);
