@@ -1,7 +1,8 @@
-// `npm test`: every test file under tests/ (except the Spark suite, which has
-// its own `npm run test:spark`), run by Node's test runner. The tests use the
-// real dbt in .venv and real DuckDB files, so the Python environment is made
-// first; the browser tests use Debian's Chromium, installed first when missing.
+// `npm test`: every test file under tests/ (except the Spark and Docker
+// suites, which have their own `npm run test:spark` and `npm run test:docker`),
+// run by Node's test runner. The tests use the real dbt in .venv and real
+// DuckDB files, so the Python environment is made first; the browser tests
+// use Debian's Chromium, installed first when missing.
 //   npm test                 all tests
 //   npm test -- <pattern>    only test files whose path contains <pattern>
 import { readdirSync, statSync } from 'node:fs';
@@ -14,7 +15,7 @@ function findTests(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
-      if (name !== 'spark' && name !== 'fixtures') findTests(p, out);
+      if (name !== 'spark' && name !== 'docker' && name !== 'fixtures') findTests(p, out);
     } else if (name.endsWith('.test.ts')) out.push(relative(projectRoot, p));
   }
   return out;

@@ -11,7 +11,7 @@ import { usageError } from './errors.ts';
 import { InterruptedError, interruption } from './interrupt.ts';
 import { HMAC_KEY_ENV } from '../loader/key.ts';
 import { projectRoot, venvBin, ensurePythonEnv } from '../setup/python-env.ts';
-import { dockerRunArgs, dockerImageTag, ensureDockerImage, DOCKER_SECRET_ENV } from './dbt-docker.ts';
+import { dockerDbtInvocation } from './dbt-docker.ts';
 
 export { dockerRunArgs, dockerImageTag, dockerBuildArgs } from './dbt-docker.ts';
 
@@ -155,8 +155,10 @@ interface Exit {
 }
 
 /** Spawns without a shell, so the child's pid is dbt's (or docker's) own, and a signal reaches it. */
-function spawnDbt(cmd: string, args: string[], env: NodeJS.ProcessEnv, stream: boolean): Promise<Exit> {
-  const child = spawn(cmd, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnDbt(cmd: string, args: string[], env: NodeJS.ProcessEnv, stream: boolean, input?: string): Promise<Exit> {
+  const child = spawn(cmd, args, { cwd: projectRoot, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  // The Docker runner hands secrets to the container on stdin (never in its inspectable config).
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -194,20 +196,17 @@ export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRu
   rmSync(rr, { force: true });
   let out: Exit;
   if (runner === 'docker') {
-    const image = await ensureDockerImage(projectRoot, dockerImageTag(projectRoot));
-    // Values that may be secret travel by name only (`-e NAME`): docker reads
-    // them from this process's environment, so they never show in `ps`.
-    const byName = [...Object.keys(opts.env ?? {}), ...DOCKER_SECRET_ENV.filter((k) => env[k] !== undefined)];
-    const dockerArgs = dockerRunArgs({
+    const { args: dockerArgs, input } = await dockerDbtInvocation({
       projectRoot,
       dataDir: opts.dataDir,
-      image,
+      target: dbtBaseEnv(opts).FXA_DBT_TARGET,
       dbtArgs: args,
       env: { ...dbtBaseEnv(opts), [INVOCATION_ENV]: invocation },
-      passThrough: [...new Set(byName)],
+      secrets: opts.env ?? {},
+      callerEnv: env,
       user: typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid!()}` : undefined,
     });
-    out = await spawnDbt('docker', dockerArgs, env, opts.stream ?? false);
+    out = await spawnDbt('docker', dockerArgs, env, opts.stream ?? false, input || undefined);
   } else {
     const venv = ensurePythonEnv(opts.target === 'spark' ? ['spark'] : opts.target === 'databricks' ? ['databricks'] : []);
     out = await spawnDbt(venvBin('dbt', venv), args, env, opts.stream ?? false);
