@@ -8,9 +8,15 @@
       day           [from, to]                    [from, to]
       flow          [from - F, to + F]            [from - 2F, to + 2F]
       multi_device  [from, to + M]                [from - M, to + M]
+      last_seen     [from, to + M + 27]           [from - 1, to + M + 27]
       kpi_activity  [from, to + M + K - 1]        [from - (K - 1) - M, to + M + K - 1]
 
     F = flow_lookback_days, M = multi_device_lookback_days, K = kpi_mau_days.
+    Why `last_seen` (users_last_seen, 28-day bit patterns) reaches M + 27
+    days past `to`: a changed day changes the multi-device users of up to M
+    days later, and each changed day is a bit of the 27 days after it. Every
+    day is the day before shifted by one and OR-ed with the day itself, so
+    a rebuild starts from the partition of `from - 1`, which it reads.
     Why `kpi_activity` (the engagement KPIs) reaches M + K - 1 days past
     `to`: a changed day changes the multi-device users of up to M days
     later, and each changed day the MAU of the K - 1 days after it. A
@@ -41,6 +47,9 @@
         {%- set bounds = [first - flow, last + flow, first - flow - flow, last + flow + flow] -%}
     {%- elif kind == 'multi_device' -%}
         {%- set bounds = [first, last + multi, first - multi, last + multi] -%}
+    {%- elif kind == 'last_seen' -%}
+        {%- set bits = modules.datetime.timedelta(days=27) -%}
+        {%- set bounds = [first, last + multi + bits, first - modules.datetime.timedelta(days=1), last + multi + bits] -%}
     {%- elif kind == 'kpi_activity' -%}
         {%- set mau = modules.datetime.timedelta(days=(var('kpi_mau_days') | int) - 1) -%}
         {%- set bounds = [first, last + multi + mau, first - mau - multi, last + multi + mau] -%}
