@@ -17,6 +17,7 @@ final as (
         event_timestamp as timestamp,
         type,
         uid,
+        {{ sample_id('uid') }} as sample_id,
         device_id,
         service,
         ua_browser,
@@ -28,3 +29,4 @@ final as (
 )
 
 select * from final
+{{ fxa_cluster_by(['day', 'sample_id']) }}

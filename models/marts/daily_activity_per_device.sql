@@ -16,6 +16,7 @@ final as (
     select distinct
         day,
         uid,
+        {{ sample_id('uid') }} as sample_id,
         device_id,
         service,
         ua_browser,
@@ -29,4 +30,4 @@ final as (
 -- Written in day order so that DuckDB's per-row-group min/max (zonemaps)
 -- let a night's multi-device build skip the days it does not read.
 select * from final
-order by day
+{{ fxa_cluster_by(['day', 'sample_id']) }}

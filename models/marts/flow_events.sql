@@ -19,6 +19,7 @@ final as (
         flow_id,
         type,
         uid,
+        {{ sample_id('uid') }} as sample_id,
         locale,
         day
     from events
@@ -26,3 +27,4 @@ final as (
 )
 
 select * from final
+{{ fxa_cluster_by(['day', 'sample_id']) }}

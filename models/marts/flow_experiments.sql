@@ -47,6 +47,7 @@ final as (
         experiment_events.event_timestamp as timestamp,
         experiment_events.flow_id,
         flow_uids.uid,
+        {{ sample_id('flow_uids.uid') }} as sample_id,
         experiment_events.day as export_date
     from experiment_events
     inner join flow_uids on experiment_events.flow_id = flow_uids.flow_id

@@ -83,6 +83,7 @@ final as (
         flows.completed,
         flows.new_account,
         flows.uid,
+        {{ sample_id('flows.uid') }} as sample_id,
         flows.locale,
         {%- for attribute in begin_attributes %}
         coalesce(
