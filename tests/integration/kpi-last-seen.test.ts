@@ -5,22 +5,30 @@
 // shifting a day's partition); (b) night by night, with a late day whose
 // bits reach neither end of the data and a re-run, ends in the same rows;
 // (c) sample_id is the documented function of the uid in every table, and
-// spread over 0 .. 99. (The engagement KPI built on these tables is checked
-// in kpi-models.test.ts.)
+// spread over 0 .. 99; (d) the example queries of docs/analysts.md and
+// docs/kpis.md run on it and return rows. (The engagement KPI built on these
+// tables is checked in kpi-models.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generateLogs } from '../../scripts/generator/index.ts';
 import { loadFiles } from '../../scripts/loader/index.ts';
 import { dbtOk, withWarehouses, type Query } from './models-compare.ts';
+import { projectRoot } from './nightly-helpers.ts';
 
 const HMAC_KEY = 'last-seen-test-key';
 const NIGHT = ['build', '--resource-type', 'seed', '--resource-type', 'model'];
 const LAST_SEEN_TABLES = ['users_last_seen', 'users_os_last_seen'];
+
+/** The SQL blocks of a doc marked to be run (```sql example), in order. */
+function docExamples(doc: string): string[] {
+  const text = readFileSync(join(projectRoot, doc), 'utf8');
+  return [...text.matchAll(/^```sql example\n([\s\S]*?)^```$/gm)].map((m) => m[1].trim());
+}
 
 /** The documented sample_id: the uid's first 8 hex digits as a number, mod 100. */
 const documentedSampleId = (uid: string) => Number.parseInt(uid.slice(0, 8), 16) % 100;
@@ -165,6 +173,27 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
         if (uid === null) assert.equal(sample_id, null);
         else assert.equal(sample_id, documentedSampleId(String(uid)), String(uid));
       }
+    });
+  });
+
+  await withWarehouses({ f: full }, async (q) => {
+    await q('use f');
+    for (const doc of ['docs/analysts.md', 'docs/kpis.md']) {
+      const examples = docExamples(doc);
+      await t.test(`the example queries of ${doc} run and return rows`, async () => {
+        assert.ok(examples.length >= (doc === 'docs/kpis.md' ? 1 : 5), `${doc}: ${examples.length} examples`);
+        for (const sql of examples) {
+          const rows = await q(sql);
+          assert.ok(rows.length > 0, `no rows from:\n${sql}`);
+        }
+      });
+    }
+    await t.test('the engagement ratio example of docs/kpis.md equals the table', async () => {
+      const [example] = docExamples('docs/kpis.md');
+      const d = await difference(q, example,
+        `select day, engagement_ratio from kpi_engagement_daily where breakdown = 'all' order by day`);
+      assert.ok(d.rowsA > 40);
+      assert.deepEqual([d.onlyA, d.onlyB], [0, 0]);
     });
   });
 
