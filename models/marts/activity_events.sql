@@ -17,13 +17,13 @@ final as (
         event_timestamp as timestamp,
         type,
         uid,
-        {{ sample_id('uid') }} as sample_id,
         device_id,
         service,
         ua_browser,
         ua_version,
         ua_os,
-        day
+        day,
+        {{ sample_id('uid') }} as sample_id
     from events
 
 )

@@ -16,12 +16,12 @@ final as (
     select distinct
         day,
         uid,
-        {{ sample_id('uid') }} as sample_id,
         device_id,
         service,
         ua_browser,
         ua_version,
-        ua_os
+        ua_os,
+        {{ sample_id('uid') }} as sample_id
     from events
     where device_id is not null
 

@@ -19,9 +19,9 @@ final as (
         flow_id,
         type,
         uid,
-        {{ sample_id('uid') }} as sample_id,
         locale,
-        day
+        day,
+        {{ sample_id('uid') }} as sample_id
     from events
 
 )
