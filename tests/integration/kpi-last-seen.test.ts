@@ -11,17 +11,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { generateLogs } from '../../scripts/generator/index.ts';
-import { loadFiles } from '../../scripts/loader/index.ts';
 import { dbtOk, withWarehouses, type Query } from './models-compare.ts';
+import { fullAndNightly } from './kpi-nights.ts';
 import { projectRoot } from './nightly-helpers.ts';
 
 const HMAC_KEY = 'last-seen-test-key';
-const NIGHT = ['build', '--resource-type', 'seed', '--resource-type', 'model'];
 const LAST_SEEN_TABLES = ['users_last_seen', 'users_os_last_seen'];
 
 /** The SQL blocks of a doc marked to be run (```sql example), in order. */
@@ -88,32 +85,7 @@ const directOsLastSeen = (w: string) => `
   group by calendar.day, seen.uid, seen.ua_os`;
 
 test('users_last_seen: equal to a direct computation, nights equal a full build, sample_id', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'fxa-last-seen-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const full = join(root, 'full');
-  const nightly = join(root, 'nightly');
-  // 45 days (2024-01-01 .. 2024-02-14): day 10 arrives late; its night
-  // rebuilds 01-10 .. 02-11 (to + 5 + 27) from the partition of 01-09.
-  const { files } = await generateLogs({ out: join(root, 'logs'), start: '2024-01-01', days: 45, users: 40, seed: 7 });
-  assert.equal(files.length, 45);
-  const late = files[9];
-  const again = join(root, 'logs', 'redelivered-2024-01-10.log');
-  copyFileSync(late, again);
-
-  const fullBuild = (async () => {
-    await loadFiles({ dataDir: full, hmacKey: HMAC_KEY, inputs: files, progress: 'never' });
-    await dbtOk(full, ['build', '--exclude', 'test_type:unit']);
-  })();
-  const nights = (async () => {
-    let vars: Record<string, string> = {};
-    for (const inputs of [files.slice(0, 30).filter((f) => f !== late), files.slice(30), [late], [again]]) {
-      const r = await loadFiles({ dataDir: nightly, hmacKey: HMAC_KEY, inputs, progress: 'never' });
-      if (r.daysTouched.length) vars = { from: r.daysTouched[0], to: r.daysTouched[r.daysTouched.length - 1] };
-      await dbtOk(nightly, NIGHT, vars);
-    }
-    assert.deepEqual(vars, { from: '2024-01-10', to: '2024-01-10' }, 'the last nights were the late day');
-  })();
-  await Promise.all([fullBuild, nights]);
+  const { full, nightly } = await fullAndNightly(t, { prefix: 'last-seen', hmacKey: HMAC_KEY, seed: 7 });
   const compiledSampleId = (await dbtOk(full, ['compile', '--quiet', '--inline', "select {{ sample_id('uid') }} as sample_id from uids"])).stdout.trim();
 
   await withWarehouses({ f: full, n: nightly }, async (q) => {
