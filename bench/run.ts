@@ -9,10 +9,11 @@ import { haveTimeV } from './lib/measure.ts';
 import { describeMachine, machineInfo, type Machine } from './lib/machine.ts';
 import { markdownTable } from './lib/table.ts';
 import { projectRoot } from './lib/commands.ts';
-import { HEADERS, historyChecks, historyRows, multiDeviceChecks, multiDeviceRows, sizeChecks, sizeRows } from './lib/report.ts';
+import { HEADERS, row, historyChecks, historyRows, multiDeviceChecks, multiDeviceRows, sizeChecks, sizeRows } from './lib/report.ts';
 import { runSize, type SizeResult } from './stages/size.ts';
 import { historyInput, prepareTemplate, runHistory, type HistoryResult } from './stages/history.ts';
 import { runMultiDevice, type MultiDeviceResult } from './stages/multi-device.ts';
+import { kpiNightlyRows, runKpiNightly, type KpiNightlyResult } from './stages/kpi-nightly.ts';
 
 const started = performance.now();
 const elapsed = () => `${Math.round((performance.now() - started) / 1000)}s`.padStart(5);
@@ -89,7 +90,8 @@ if (!opts.skip.has('sizes')) {
 
 let history: HistoryResult | null = null;
 let md: MultiDeviceResult | null = null;
-if (!opts.skip.has('history') || !opts.skip.has('multi-device')) {
+let kpi: KpiNightlyResult | null = null;
+if (!opts.skip.has('history') || !opts.skip.has('multi-device') || !opts.skip.has('kpi-nightly')) {
   const t0 = performance.now();
   const input = await part('history input', () => historyInput(opts, say));
   if (input) {
@@ -97,6 +99,11 @@ if (!opts.skip.has('history') || !opts.skip.has('multi-device')) {
     if (!opts.skip.has('multi-device')) {
       md = await part('multi-device', async () =>
         runMultiDevice(await prepareTemplate(input, 90, opts.historyLinesPerDay, opts.seed, say), opts, say),
+      );
+    }
+    if (!opts.skip.has('kpi-nightly')) {
+      kpi = await part('kpi nightly', async () =>
+        runKpiNightly(await prepareTemplate(input, 90, opts.historyLinesPerDay, opts.seed, say), opts, say),
       );
     }
   }
@@ -109,15 +116,20 @@ if (!opts.skip.has('history') || !opts.skip.has('multi-device')) {
     problems.push(...md.problems);
     rows.push(...multiDeviceRows(md));
   }
-  if (history || md) {
+  if (kpi) {
+    problems.push(...kpi.problems);
+    rows.push(...kpiNightlyRows(kpi, row));
+  }
+  if (history || md || kpi) {
     written.push(
       writeResult(resultsDir, `${date}-history`, {
         bench: 'fxa-metrics', date, size: 'history', machine, options: optionsDoc,
         seconds: (performance.now() - t0) / 1000,
-        valid: (history?.problems.length ?? 0) + (md?.problems.length ?? 0) === 0 && md?.sameRows !== false,
+        valid: (history?.problems.length ?? 0) + (md?.problems.length ?? 0) + (kpi?.problems.length ?? 0) === 0 && md?.sameRows !== false,
         targets: [...(history ? historyChecks(history) : []), ...(md ? multiDeviceChecks(md) : [])],
         history,
         multiDevice: md,
+        kpiNightly: kpi,
       }),
     );
   }

@@ -8,14 +8,19 @@
       day           [from, to]                    [from, to]
       flow          [from - F, to + F]            [from - 2F, to + 2F]
       multi_device  [from, to + M]                [from - M, to + M]
-      kpi_activity  [from, to + M + K - 1]        [from - (K - 1) - M, to + M + K - 1]
+      last_seen     [from, to + M + 27]           [from - 1, to + M + 27]
+      kpi_activity  [from, to + M + K - 1]        [from, to + M + K - 1]
 
     F = flow_lookback_days, M = multi_device_lookback_days, K = kpi_mau_days.
-    Why `kpi_activity` (the engagement KPIs) reaches M + K - 1 days past
-    `to`: a changed day changes the multi-device users of up to M days
-    later, and each changed day the MAU of the K - 1 days after it. A
-    rebuilt day's MAU needs the K - 1 days before it (read M days further
-    back still, a margin).
+    Why `last_seen` (users_last_seen, 28-day bit patterns) reaches M + 27
+    days past `to`: a changed day changes the multi-device users of up to M
+    days later, and each changed day is a bit of the 27 days after it. Every
+    day is the day before shifted by one and OR-ed with the day itself, so
+    a rebuild starts from the partition of `from - 1`, which it reads.
+    Why `kpi_activity` (the engagement KPIs, bit tests on users_last_seen)
+    reaches M + K - 1 days past `to`: the same reason, with the K - 1 days
+    after a changed day whose MAU it is in. Each rebuilt day reads only its
+    own users_last_seen partition, which holds its 28 days.
     Why `flow` reaches F days past `to`: a late begin event can move a
     flow's begin (and its export_date) up to F days earlier, and a late uid
     changes the uid of the flow's experiment rows on other days. It reads a
@@ -41,9 +46,12 @@
         {%- set bounds = [first - flow, last + flow, first - flow - flow, last + flow + flow] -%}
     {%- elif kind == 'multi_device' -%}
         {%- set bounds = [first, last + multi, first - multi, last + multi] -%}
+    {%- elif kind == 'last_seen' -%}
+        {%- set bits = modules.datetime.timedelta(days=27) -%}
+        {%- set bounds = [first, last + multi + bits, first - modules.datetime.timedelta(days=1), last + multi + bits] -%}
     {%- elif kind == 'kpi_activity' -%}
         {%- set mau = modules.datetime.timedelta(days=(var('kpi_mau_days') | int) - 1) -%}
-        {%- set bounds = [first, last + multi + mau, first - mau - multi, last + multi + mau] -%}
+        {%- set bounds = [first, last + multi + mau, first, last + multi + mau] -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error("fxa_run_window: unknown kind '" ~ kind ~ "'") }}
     {%- endif -%}

@@ -6,7 +6,7 @@ export const SIZES = { S: 100_000, M: 2_000_000, L: 40_000_000 } as const;
 export type Size = keyof typeof SIZES;
 export const DEFAULT_SIZES: Size[] = ['S', 'M'];
 
-export const PARTS = ['sizes', 'native', 'history', 'multi-device'] as const;
+export const PARTS = ['sizes', 'native', 'history', 'multi-device', 'kpi-nightly'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {

@@ -17,7 +17,7 @@ function timing(s: Summary | null): string[] {
   return [fmtSeconds(s?.median), fmtSeconds(s?.min), fmtSeconds(s?.max)];
 }
 
-function row(stage: string, s: Summary | null, rate: string, rssKb: number | null, target = '', met = ''): Row {
+export function row(stage: string, s: Summary | null, rate: string, rssKb: number | null, target = '', met = ''): Row {
   return [stage, ...timing(s), rate, fmtKb(rssKb), target, met];
 }
 

@@ -22,9 +22,11 @@ final as (
         ua_browser,
         ua_version,
         ua_os,
-        day
+        day,
+        {{ sample_id('uid') }} as sample_id
     from events
 
 )
 
 select * from final
+{{ fxa_cluster_by(['day', 'sample_id']) }}

@@ -20,7 +20,8 @@ final as (
         service,
         ua_browser,
         ua_version,
-        ua_os
+        ua_os,
+        {{ sample_id('uid') }} as sample_id
     from events
     where device_id is not null
 
@@ -29,4 +30,4 @@ final as (
 -- Written in day order so that DuckDB's per-row-group min/max (zonemaps)
 -- let a night's multi-device build skip the days it does not read.
 select * from final
-order by day
+{{ fxa_cluster_by(['day', 'sample_id']) }}

@@ -78,7 +78,8 @@ final as (
 
     select
         day,
-        uid
+        uid,
+        {{ sample_id('uid') }} as sample_id
     from framed
     where lowest_in_frame <> highest_in_frame
 
@@ -102,7 +103,8 @@ final as (
 
     select
         active_days.day,
-        active_days.uid
+        active_days.uid,
+        {{ sample_id('active_days.uid') }} as sample_id
     from active_days
     inner join activity
         on

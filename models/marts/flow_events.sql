@@ -20,9 +20,11 @@ final as (
         type,
         uid,
         locale,
-        day
+        day,
+        {{ sample_id('uid') }} as sample_id
     from events
 
 )
 
 select * from final
+{{ fxa_cluster_by(['day', 'sample_id']) }}

@@ -47,7 +47,8 @@ final as (
         experiment_events.event_timestamp as timestamp,
         experiment_events.flow_id,
         flow_uids.uid,
-        experiment_events.day as export_date
+        experiment_events.day as export_date,
+        {{ sample_id('flow_uids.uid') }} as sample_id
     from experiment_events
     inner join flow_uids on experiment_events.flow_id = flow_uids.flow_id
     where experiment_events.experiment != ''

@@ -91,7 +91,8 @@ final as (
             begins.{{ attribute }}
         ) as {{ attribute }},
         {%- endfor %}
-        begins.day as export_date
+        begins.day as export_date,
+        {{ sample_id('flows.uid') }} as sample_id
     from ranked_begins as begins
     inner join flows on begins.flow_id = flows.flow_id
     left join later_begins on begins.flow_id = later_begins.flow_id

@@ -5,6 +5,8 @@
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var palette = ['#0060df', '#e66000', '#12bc00', '#8000d7', '#d70022', '#008ea4', '#a47f00', '#4a4a4f'];
+  // points whose window is not full yet (dataset.partial), and the lines into them
+  var partialColour = '#b1b1b3';
   var tickText = {
     pct: function (v) { return (v * 100).toFixed(0) + '%'; },
     ratio: function (v) { return Number(v).toFixed(2); },
@@ -32,6 +34,8 @@
         labels: spec.labels,
         datasets: spec.datasets.map(function (d, i) {
           var colour = palette[i % palette.length];
+          var partial = d.partial || [];
+          var pointColour = d.data.map(function (_, j) { return partial[j] ? partialColour : colour; });
           return {
             label: d.label,
             data: d.data,
@@ -40,6 +44,12 @@
             borderColor: colour,
             backgroundColor: colour + (spec.type === 'bar' && d.type !== 'line' ? 'cc' : '33'),
             pointRadius: 3,
+            pointBorderColor: pointColour,
+            pointBackgroundColor: d.data.map(function (_, j) { return partial[j] ? '#ffffff' : colour + '33'; }),
+            segment: {
+              borderColor: function (ctx) { return partial[ctx.p1DataIndex] ? partialColour : undefined; },
+              borderDash: function (ctx) { return partial[ctx.p1DataIndex] ? [6, 4] : undefined; },
+            },
             spanGaps: false,
           };
         }),

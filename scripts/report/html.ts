@@ -45,21 +45,29 @@ nav a { margin-right: 12px; white-space: nowrap; }
 table { border-collapse: collapse; margin-top: 6px; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #ededf0; padding: 3px 10px; text-align: left; }
 td.num { text-align: right; }
+.warning { background: #fff4de; border-left: 4px solid #d7b600; padding: 6px 10px; margin: 4px 0 8px; }
+tr.partial td { color: #8f8f9d; font-style: italic; }
+tr.partial td:first-child::after { content: " \\2020"; }
+.marks-key { color: #4a4a4f; font-size: 12px; margin: 4px 0 0; }
 `;
 
 function tableHtml(c: ChartSpec): string {
   const head = c.table.columns.map((col) => `<th>${escapeHtml(col.label)}</th>`).join('');
   const body = c.table.rows
-    .map((row) => {
+    .map((row, r) => {
       const cells = row.map((v: Cell, i) => {
         const col = c.table.columns[i];
         const cls = col.format === 'text' ? '' : ' class="num"';
         return `<td${cls}>${escapeHtml(formatValue(v, col.format))}</td>`;
       });
-      return `<tr>${cells.join('')}</tr>`;
+      const mark = c.table.marks?.[r];
+      return mark ? `<tr class="partial" data-partial="${escapeHtml(mark)}" title="${escapeHtml(mark)}">${cells.join('')}</tr>` : `<tr>${cells.join('')}</tr>`;
     })
     .join('\n');
-  return `<table data-table="${escapeHtml(c.id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const key = c.table.marks?.some((m) => m !== null)
+    ? `\n<p class="marks-key">\u2020 grey rows: a window of these figures is not full yet (hover a row for which).</p>`
+    : '';
+  return `<table data-table="${escapeHtml(c.id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${key}`;
 }
 
 function chartHtml(c: ChartSpec): string {
@@ -71,6 +79,7 @@ function chartHtml(c: ChartSpec): string {
     `<section class="chart" id="section-${id}" data-chart="${id}" data-empty="${isEmptyChart(c)}">`,
     `<h2>${escapeHtml(c.title)}</h2>`,
     `<p class="caption">${escapeHtml(c.caption)}</p>`,
+    c.warning && !isEmptyChart(c) ? `<p class="warning" role="note">${escapeHtml(c.warning)}</p>` : '',
     graphic,
     isEmptyChart(c) ? '' : tableHtml(c),
     `</section>`,

@@ -7,7 +7,7 @@ import type { Warehouse } from '../lib/warehouse/types.ts';
 import { readAssets } from './assets.ts';
 import { renderReportHtml } from './html.ts';
 import { requireKpiTables } from './kpi-tables.ts';
-import { kpiDayRange, readKpiData, type KpiData } from './queries.ts';
+import { kpiDays, readKpiData, type KpiData } from './queries.ts';
 import { resolveRange, type RangeFlags } from './range.ts';
 import { isEmptyChart, shapeReport, type ReportData } from './shape.ts';
 
@@ -18,8 +18,9 @@ const NO_DATA: KpiData = { engagement: [], multiDevice: [], timeToConnect: [], f
 /** The report's data from the warehouse; exit 2 when the KPI tables are not built. */
 export async function collectReport(wh: Warehouse, flags: RangeFlags, now: Date = new Date()): Promise<ReportData> {
   await requireKpiTables(wh);
-  const range = resolveRange(flags, await kpiDayRange(wh));
-  const data = range ? await readKpiData(wh, range) : NO_DATA;
+  const days = await kpiDays(wh);
+  const range = resolveRange(flags, days.range);
+  const data = range ? await readKpiData(wh, range, days.activityFrom) : NO_DATA;
   return {
     title: REPORT_TITLE,
     range,

@@ -8,10 +8,14 @@ import type { DayRange } from '../orchestration/days.ts';
 
 const inRange = (column: string) => `${column} between cast(? as date) and cast(? as date)`;
 
-/** First and last day over every KPI table. */
+/**
+ * First and last day over every KPI table, and the first day of the
+ * activity KPIs (where their 28-day and 7-day windows begin to fill).
+ */
 export const DAY_RANGE_SQL =
-  `select cast(min(d) as string) as lo, cast(max(d) as string) as hi from (` +
-  (Object.keys(KPI_TABLES) as KpiTable[]).map((t) => `select ${DAY_COLUMN[t]} as d from ${t}`).join(' union all ') +
+  `select cast(min(d) as string) as lo, cast(max(d) as string) as hi, ` +
+  `cast(min(case when t = 'kpi_engagement_daily' then d end) as string) as activity_lo from (` +
+  (Object.keys(KPI_TABLES) as KpiTable[]).map((t) => `select '${t}' as t, ${DAY_COLUMN[t]} as d from ${t}`).join(' union all ') +
   `) all_days`;
 
 /** Every query of the report; `?` are the first and last day. */
@@ -55,6 +59,8 @@ export interface OutcomeDayRow { day: string; flows_begun: number; flows_complet
 export interface ErrorRow { error: string; abandoned_flows: number; events: number }
 
 export interface KpiData {
+  /** the first day of activity data, in range or not; absent: the first engagement row's */
+  activityFrom?: string | null;
   engagement: EngagementRow[];
   multiDevice: MultiDeviceRow[];
   timeToConnect: TimeToConnectRow[];
@@ -70,13 +76,20 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-/** First and last day found in any KPI table; null when they are all empty. */
-export async function kpiDayRange(wh: Warehouse): Promise<DayRange | null> {
-  const [row] = await wh.query(DAY_RANGE_SQL);
-  return row && row.lo !== null && row.lo !== undefined ? { from: str(row.lo), to: str(row.hi) } : null;
+export interface KpiDays {
+  /** first and last day found in any KPI table; null when they are all empty */
+  range: DayRange | null;
+  /** the first day of kpi_engagement_daily */
+  activityFrom: string | null;
 }
 
-export async function readKpiData(wh: Warehouse, range: DayRange): Promise<KpiData> {
+export async function kpiDays(wh: Warehouse): Promise<KpiDays> {
+  const [row] = await wh.query(DAY_RANGE_SQL);
+  const range = row && row.lo !== null && row.lo !== undefined ? { from: str(row.lo), to: str(row.hi) } : null;
+  return { range, activityFrom: row ? strOrNull(row.activity_lo) : null };
+}
+
+export async function readKpiData(wh: Warehouse, range: DayRange, activityFrom: string | null = null): Promise<KpiData> {
   const q = (sql: string) => wh.query(sql, [range.from, range.to]);
 
   const engagement = (await q(REPORT_SQL.engagement)).map((r): EngagementRow => ({
@@ -106,5 +119,5 @@ export async function readKpiData(wh: Warehouse, range: DayRange): Promise<KpiDa
 
   const errors = (await q(REPORT_SQL.errors)).map((r): ErrorRow => ({ error: str(r.error), abandoned_flows: num(r.abandoned_flows), events: num(r.events) }));
 
-  return { engagement, multiDevice, timeToConnect, funnelSteps, entrypoints, outcomesByDay, errors };
+  return { activityFrom, engagement, multiDevice, timeToConnect, funnelSteps, entrypoints, outcomesByDay, errors };
 }

@@ -1,7 +1,7 @@
 // Turns the KPI rows into chart specs: labels, series with their hover text,
 // and the table shown under each chart. Pure functions, no I/O.
 import { formatValue, type Cell, type Format } from './format.ts';
-import type { DayRange } from '../orchestration/days.ts';
+import { addDays, daysBetween, type DayRange } from '../orchestration/days.ts';
 import type { EngagementRow, EntrypointRow, ErrorRow, FunnelStepRow, KpiData, MultiDeviceRow, OutcomeDayRow, TimeToConnectRow } from './queries.ts';
 
 export interface Dataset {
@@ -14,6 +14,8 @@ export interface Dataset {
   type?: 'line' | 'bar';
   /** 'y2': a second axis on the right */
   axis?: 'y' | 'y2';
+  /** per point: its window (28-day MAU, 7-day mean) is not full yet; drawn grey and dashed */
+  partial?: boolean[];
 }
 
 export interface Column {
@@ -32,7 +34,10 @@ export interface ChartSpec {
   datasets: Dataset[];
   /** extra hover lines per label (funnels: the conversions) */
   footers?: string[];
-  table: { columns: Column[]; rows: Cell[][] };
+  /** shown above the chart when some of its points have a window that is not full */
+  warning?: string;
+  /** per table row: why its figures are not complete (null: they are) */
+  table: { columns: Column[]; rows: Cell[][]; marks?: Array<string | null> };
 }
 
 export interface ReportData {
@@ -47,6 +52,9 @@ export const TOP_ENTRYPOINTS = 12;
 export const TOP_ERRORS = 15;
 export const TOP_OS = 6;
 export const NO_VALUE = '(none)';
+// The activity KPIs' windows: the dbt var kpi_mau_days and the 7-day mean.
+export const MAU_DAYS = 28;
+export const MEAN_DAYS = 7;
 
 const days = (r: DayRange | null) => (!r ? 'no days (no data)' : r.from === r.to ? `day ${r.from}` : `days ${r.from} to ${r.to}`);
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -64,6 +72,53 @@ function seriesTable(labelColumn: string, labels: string[], datasets: Dataset[])
     columns: [{ label: labelColumn, format: 'text' }, ...datasets.map((d) => ({ label: d.label, format: d.format }))],
     rows: labels.map((l, i) => [l, ...datasets.map((d) => d.data[i])]),
   };
+}
+
+/**
+ * Which days of a chart have a window of `days` days that the data does not
+ * fill: those less than days - 1 after the first day of activity data.
+ */
+interface WindowFill {
+  days: number;
+  first: string | null;
+  completeFrom: string | null;
+  partial: boolean[];
+}
+
+function windowFill(labels: string[], first: string | null, days: number): WindowFill {
+  const start = first ?? labels[0] ?? null;
+  return {
+    days,
+    first: start,
+    completeFrom: start === null ? null : addDays(start, days - 1),
+    partial: labels.map((l) => start !== null && daysBetween(start, l) < days - 1),
+  };
+}
+
+/** The caption's sentence on the window: from which day the figures are complete. */
+function fillSentence(f: WindowFill, what: string): string {
+  if (f.completeFrom === null) return '';
+  const before = f.partial.some(Boolean) ? '; the points before are drawn grey and dashed, their table rows marked' : '';
+  return ` ${what} complete from ${f.completeFrom} (the ${f.days}th day of data, which begins on ${f.first})${before}.`;
+}
+
+/** The warning over a chart with points whose window is not full; undefined when there are none. */
+function fillWarning(f: WindowFill, what: string): string | undefined {
+  const partial = f.partial.filter(Boolean).length;
+  if (partial === 0) return undefined;
+  const why = `the data begins on ${f.first}, so before ${f.completeFrom} the ${f.days}-day window holds fewer days`;
+  return partial === f.partial.length
+    ? `Not complete: no day shown has a full ${f.days}-day window (${why}); ${what} here only shows the window filling up.`
+    : `The ${partial} days before ${f.completeFrom} are not complete (${why}): drawn grey and dashed.`;
+}
+
+/** A table row's mark from the windows it falls short of. */
+function fillMarks(fills: WindowFill[], labels: string[]): Array<string | null> {
+  return labels.map((l, i) => {
+    const short = fills.filter((f) => f.partial[i]);
+    if (short.length === 0) return null;
+    return short.map((f) => `${f.days}-day window: ${daysBetween(f.first!, l) + 1} of ${f.days} days`).join('; ');
+  });
 }
 
 /** Sorted distinct values. */
@@ -112,69 +167,90 @@ export function topN<T>(rows: T[], n: number, weight: (r: T) => number, label: (
   return [...rows].sort((a, b) => weight(b) - weight(a) || label(a).localeCompare(label(b))).slice(0, n);
 }
 
-function engagementChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
+function engagementChart(rows: EngagementRow[], range: DayRange | null, first: string | null): ChartSpec {
   const labels = distinct(rows.filter((r) => r.breakdown === 'all').map((r) => r.day));
+  const fill = windowFill(labels, first, MAU_DAYS);
   const series = (breakdown: string, segment: string) =>
     byLabel(labels, rows.filter((r) => r.breakdown === breakdown && r.segment === segment), (r) => r.day, (r) => r.engagement_ratio);
   const all = series('all', 'all');
   const multi = series('devices', 'multi-device');
   const single = series('devices', 'single-device');
-  const datasets = [dataset('all users', all, 'ratio'), dataset('multi-device users', multi, 'ratio'), dataset('single-device users', single, 'ratio')];
+  const partial = { partial: fill.partial };
+  const datasets = [
+    dataset('all users', all, 'ratio', partial),
+    dataset('multi-device users', multi, 'ratio', partial),
+    dataset('single-device users', single, 'ratio', partial),
+  ];
   return {
     id: 'engagement',
     title: 'Engagement ratio',
     caption:
       `Engagement ratio = mean DAU over the 7 days ending each day ÷ MAU (distinct uids active in the 28 days ending that day), ` +
-      `all users and single- vs multi-device users; kpi_engagement_daily, ${days(range)}.`,
+      `all users and single- vs multi-device users; kpi_engagement_daily, ${days(range)}.` + fillSentence(fill, 'The ratio is'),
     type: 'line',
     labels,
     datasets,
-    table: seriesTable('day', labels, datasets),
+    warning: fillWarning(fill, 'its rise'),
+    table: { ...seriesTable('day', labels, datasets), marks: fillMarks([fill], labels) },
   };
 }
 
-function dauMauChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
+function dauMauChart(rows: EngagementRow[], range: DayRange | null, first: string | null): ChartSpec {
   const base = rows.filter((r) => r.breakdown === 'all' && r.segment === 'all');
   const labels = base.map((r) => r.day);
   const dau = base.map((r) => r.dau);
   const mean = base.map((r) => r.dau_7day_mean);
   const mau = base.map((r) => r.mau);
-  const datasets = [dataset('DAU', dau, 'int'), dataset('7-day mean DAU', mean, 'mean'), dataset('MAU', mau, 'int')];
+  const week = windowFill(labels, first, MEAN_DAYS);
+  const month = windowFill(labels, first, MAU_DAYS);
+  const datasets = [
+    dataset('DAU', dau, 'int'),
+    dataset('7-day mean DAU', mean, 'mean', { partial: week.partial }),
+    dataset('MAU', mau, 'int', { partial: month.partial }),
+  ];
   return {
     id: 'dau-mau',
     title: 'Daily and monthly active users',
     caption:
       `DAU = distinct uids with an activity event on the day; 7-day mean DAU over the 7 days ending it; ` +
-      `MAU = distinct uids active in the 28 days ending it; kpi_engagement_daily (breakdown 'all'), ${days(range)}.`,
+      `MAU = distinct uids active in the 28 days ending it; kpi_engagement_daily (breakdown 'all'), ${days(range)}.` +
+      fillSentence(week, 'The 7-day mean is') + fillSentence(month, 'MAU is'),
     type: 'line',
     labels,
     datasets,
-    table: seriesTable('day', labels, datasets),
+    warning: fillWarning(month, 'the rise of MAU'),
+    table: { ...seriesTable('day', labels, datasets), marks: fillMarks([week, month], labels) },
   };
 }
 
-function engagementByOsChart(rows: EngagementRow[], range: DayRange | null): ChartSpec {
+function engagementByOsChart(rows: EngagementRow[], range: DayRange | null, first: string | null): ChartSpec {
   const os = rows.filter((r) => r.breakdown === 'ua_os');
   const totals = new Map<string, number>();
   for (const r of os) totals.set(r.segment, (totals.get(r.segment) ?? 0) + r.dau);
   const top = topN([...totals.entries()], TOP_OS, ([, n]) => n, ([s]) => s).map(([s]) => s);
   const labels = distinct(os.map((r) => r.day));
-  const datasets = top.map((s) => dataset(s, byLabel(labels, os.filter((r) => r.segment === s), (r) => r.day, (r) => r.engagement_ratio), 'ratio'));
+  const fill = windowFill(labels, first, MAU_DAYS);
+  const datasets = top.map((s) =>
+    dataset(s, byLabel(labels, os.filter((r) => r.segment === s), (r) => r.day, (r) => r.engagement_ratio), 'ratio', { partial: fill.partial }),
+  );
   return {
     id: 'engagement-os',
     title: 'Engagement ratio by operating system',
     caption:
       `Engagement ratio (7-day mean DAU ÷ 28-day MAU) of the users of each OS, for the ${TOP_OS} OSes with the most DAU summed over the days; ` +
-      `a user counts in every OS they were active with; kpi_engagement_daily (breakdown 'ua_os'), ${days(range)}.`,
+      `a user counts in every OS they were active with; kpi_engagement_daily (breakdown 'ua_os'), ${days(range)}.` +
+      fillSentence(fill, 'The ratio is'),
     type: 'line',
     labels,
     datasets,
-    table: seriesTable('day', labels, datasets),
+    warning: fillWarning(fill, 'its rise'),
+    table: { ...seriesTable('day', labels, datasets), marks: fillMarks([fill], labels) },
   };
 }
 
-function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null): ChartSpec {
+function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null, first: string | null): ChartSpec {
   const labels = rows.map((r) => r.day);
+  const fill = windowFill(labels, first, MAU_DAYS);
   const dauShare = rows.map((r) => r.multi_device_dau_share);
   const mauShare = rows.map((r) => r.multi_device_mau_share);
   return {
@@ -182,10 +258,12 @@ function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null): Chart
     title: 'Multi-device share',
     caption:
       `Share of DAU that is multi-device that day, and share of MAU multi-device on any day of the 28 days ending it ` +
-      `(multi-device days from daily_multi_device_users); kpi_multi_device_daily, ${days(range)}.`,
+      `(multi-device days from daily_multi_device_users); kpi_multi_device_daily, ${days(range)}.` +
+      fillSentence(fill, 'The share of MAU is'),
     type: 'line',
     labels,
-    datasets: [dataset('multi-device share of DAU', dauShare, 'pct'), dataset('multi-device share of MAU', mauShare, 'pct')],
+    datasets: [dataset('multi-device share of DAU', dauShare, 'pct'), dataset('multi-device share of MAU', mauShare, 'pct', { partial: fill.partial })],
+    warning: fillWarning(fill, 'the change in the share of MAU'),
     table: {
       columns: columns(
         ['day', 'text'],
@@ -197,6 +275,7 @@ function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null): Chart
         ['share of MAU', 'pct'],
       ),
       rows: rows.map((r) => [r.day, r.dau, r.multi_device_dau, r.multi_device_dau_share, r.mau, r.multi_device_mau, r.multi_device_mau_share]),
+      marks: fillMarks([fill], labels),
     },
   };
 }
@@ -346,11 +425,13 @@ function errorsChart(rows: ErrorRow[], range: DayRange | null): ChartSpec {
 
 /** Every chart of the report, in page order. */
 export function shapeReport(data: KpiData, range: DayRange | null): ChartSpec[] {
+  // Without the data's first day, the first day shown (a conservative guess).
+  const first = data.activityFrom ?? distinct(data.engagement.map((r) => r.day))[0] ?? null;
   return [
-    engagementChart(data.engagement, range),
-    dauMauChart(data.engagement, range),
-    engagementByOsChart(data.engagement, range),
-    multiDeviceChart(data.multiDevice, range),
+    engagementChart(data.engagement, range, first),
+    dauMauChart(data.engagement, range, first),
+    engagementByOsChart(data.engagement, range, first),
+    multiDeviceChart(data.multiDevice, range, first),
     timeToConnectChart(data.timeToConnect, range),
     ...funnelCharts(data.funnelSteps, range),
     entrypointChart(data.entrypoints, range),

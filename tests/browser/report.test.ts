@@ -302,6 +302,109 @@ test('the report of a real pipeline: every chart drawn, numbers equal to SQL, no
   }
 });
 
+interface WindowView {
+  labels: string[];
+  partial: boolean[];
+  drawn: string[];
+  palette: string;
+  caption: string;
+  warning: string | null;
+  markedRows: string[];
+  rows: number;
+}
+
+/** What a chart shows of its windows: the partial flags, the drawn point colours, caption, warning and marked table rows. */
+async function windowView(page: Page, id: string, datasetIndex = 0): Promise<WindowView> {
+  return page.evaluate(([chartId, i]) => {
+    const chart = (window as any).fxaCharts[chartId];
+    const spec = JSON.parse(document.getElementById('report-data')!.textContent!).charts.find((c: { id: string }) => c.id === chartId);
+    const section = document.querySelector(`section[data-chart="${chartId}"]`)!;
+    return {
+      labels: spec.labels,
+      partial: spec.datasets[i].partial,
+      drawn: chart.getDatasetMeta(i).data.map((p: { options: { borderColor: string } }) => p.options.borderColor),
+      palette: chart.data.datasets[i].borderColor,
+      caption: section.querySelector('p.caption')!.textContent!,
+      warning: section.querySelector('p.warning')?.textContent ?? null,
+      markedRows: [...section.querySelectorAll('tbody tr.partial')].map((tr) => tr.querySelector('td')!.textContent!),
+      rows: section.querySelectorAll('tbody tr').length,
+    };
+  }, [id, datasetIndex] as const);
+}
+
+/** Generated logs of `days` days from 2017-03-01, loaded and built, and their report opened. */
+async function reportOfDays(dir: string, days: number) {
+  const data = join(dir, 'data');
+  await makeLogs(join(dir, 'logs'), { start: '2017-03-01', days, users: 40, seed: 3 });
+  for (const args of [['load', join(dir, 'logs'), '--data-dir', data], ['build', '--full-refresh', '--data-dir', data]]) {
+    const r = cli(args);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const out = join(dir, 'report.html');
+  const made = cli(['report', '--data-dir', data, '--out', out]);
+  assert.equal(made.code, 0, made.stderr);
+  return openInChromium(pathToFileURL(out).href);
+}
+
+test('a 7-day sample: every engagement point is marked as a window still filling, with a warning', async () => {
+  const { dir, cleanup } = tempDir('report-7-days');
+  try {
+    const opened = await reportOfDays(dir, 7);
+    try {
+      const eng = await windowView(opened.page, 'engagement');
+      assert.equal(eng.labels.length, 7);
+      assert.deepEqual(eng.partial, Array(7).fill(true));
+      assert.match(eng.warning ?? '', /^Not complete: no day shown has a full 28-day window \(the data begins on 2017-03-01/);
+      assert.match(eng.caption, /The ratio is complete from 2017-03-28 \(the 28th day of data, which begins on 2017-03-01\)/);
+      assert.ok(eng.drawn.every((c) => c !== eng.palette), 'every point drawn grey');
+      assert.deepEqual(eng.markedRows, eng.labels, 'every table row marked');
+      // the 7-day mean is complete on the 7th day, MAU on no day
+      const mean = await windowView(opened.page, 'dau-mau', 1);
+      assert.deepEqual(mean.partial, [true, true, true, true, true, true, false]);
+      assert.equal(mean.drawn[6], mean.palette);
+      assert.match(mean.caption, /The 7-day mean is complete from 2017-03-07/);
+      const dau = await windowView(opened.page, 'dau-mau', 0);
+      assert.equal(dau.partial, undefined, 'DAU needs no window');
+      assert.deepEqual(opened.networkRequests, []);
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a 35-day sample: engagement points are complete from the 28th day on, earlier ones marked', async () => {
+  const { dir, cleanup } = tempDir('report-35-days');
+  try {
+    const opened = await reportOfDays(dir, 35);
+    try {
+      for (const id of ['engagement', 'engagement-os', 'multi-device']) {
+        const v = await windowView(opened.page, id, id === 'multi-device' ? 1 : 0);
+        const complete = v.labels.filter((l) => l >= '2017-03-28');
+        assert.ok(complete.length >= 7, `${id}: complete days shown: ${complete.join(', ')}`);
+        v.labels.forEach((l, i) => {
+          assert.equal(v.partial[i], l < '2017-03-28', `${id} ${l}`);
+          if (l >= '2017-03-28') assert.equal(v.drawn[i], v.palette, `${id} ${l}: drawn in the series colour`);
+          else assert.notEqual(v.drawn[i], v.palette, `${id} ${l}: drawn grey`);
+        });
+        assert.match(v.caption, /complete from 2017-03-28/);
+        assert.match(v.warning ?? '', /^The \d+ days before 2017-03-28 are not complete/);
+        assert.deepEqual(v.markedRows, v.labels.filter((l) => l < '2017-03-28'), `${id}: the rows before the 28th day are marked`);
+        assert.equal(v.rows, v.labels.length);
+      }
+      const mau = await windowView(opened.page, 'dau-mau', 2);
+      assert.deepEqual(mau.partial, mau.labels.map((l) => l < '2017-03-28'));
+      assert.deepEqual(opened.networkRequests, []);
+      await opened.page.screenshot({ path: join(ARTIFACTS, 'report-35-days.png'), fullPage: true });
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
 test('a hostile entrypoint is shown as text and runs nothing', async () => {
   const { dir, cleanup } = tempDir('report-hostile');
   try {

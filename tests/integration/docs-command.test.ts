@@ -106,7 +106,8 @@ test('docs on a fresh data dir: the site holds the lineage; a dbt failure keeps 
     }
     if (kpis.includes('kpi_engagement_daily')) {
       const parents = m.parent_map[model('kpi_engagement_daily')];
-      assert.ok(parents.includes(model('activity_events')) || parents.includes(model('daily_multi_device_users')), String(parents));
+      assert.ok(parents.includes(model('users_last_seen')), String(parents));
+      assert.ok(ancestors(m, model('kpi_engagement_daily')).has(model('activity_events')));
     }
   });
 

@@ -6,12 +6,8 @@
 // the rows of one full build, table by table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { generateLogs } from '../../scripts/generator/index.ts';
-import { loadFiles } from '../../scripts/loader/index.ts';
-import { dbtOk, withWarehouses, type Query } from './models-compare.ts';
+import { withWarehouses, type Query } from './models-compare.ts';
+import { fullAndNightly } from './kpi-nights.ts';
 import { MART_TABLES } from './nightly-helpers.ts';
 import {
   engagementRows, flowErrorRows, flowFacts, flowOutcomeRows, funnelRows, multiDeviceRows, readFunnels, timeToConnectRows, type Row,
@@ -26,8 +22,6 @@ const DOUBLES = new Set([
   'dau_7day_mean', 'engagement_ratio', 'multi_device_dau_share', 'multi_device_mau_share',
   'completion_rate', 'flow_time_p25_ms', 'flow_time_p50_ms', 'flow_time_p75_ms',
 ]);
-// Models and seeds, as a night's `dbt build` does, without the tests.
-const NIGHT = ['build', '--resource-type', 'seed', '--resource-type', 'model'];
 
 /** A value as JSON would compare it: DuckDB's BIGINT comes back as a string of digits. */
 const plain = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v ?? null);
@@ -55,34 +49,7 @@ async function kpiTable(q: Query, alias: string, table: string): Promise<Row[]> 
 }
 
 test('KPI marts: equal to a plain recomputation, and nights equal a full build', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'fxa-kpi-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const full = join(root, 'full');
-  const nightly = join(root, 'nightly');
-  // 45 days (2024-01-01 .. 2024-02-14): day 10 arrives late; the night that
-  // brings it rebuilds 01-10 .. 02-11 and reads from 2023-12-09, so the last
-  // three days stay as they were and every window bound is exercised.
-  const { files } = await generateLogs({ out: join(root, 'logs'), start: '2024-01-01', days: 45, users: 40, seed: 5 });
-  assert.equal(files.length, 45);
-  const late = files[9];
-  const again = join(root, 'logs', 'redelivered-2024-01-10.log');
-  copyFileSync(late, again);
-
-  const fullBuild = (async () => {
-    await loadFiles({ dataDir: full, hmacKey: HMAC_KEY, inputs: files, progress: 'never' });
-    // With every data test of the KPI marts (and their inputs) on real data.
-    await dbtOk(full, ['build', '--exclude', 'test_type:unit']);
-  })();
-  const nights = (async () => {
-    let vars: Record<string, string> = {};
-    for (const inputs of [files.slice(0, 30).filter((f) => f !== late), files.slice(30), [late], [again]]) {
-      const r = await loadFiles({ dataDir: nightly, hmacKey: HMAC_KEY, inputs, progress: 'never' });
-      if (r.daysTouched.length) vars = { from: r.daysTouched[0], to: r.daysTouched[r.daysTouched.length - 1] };
-      await dbtOk(nightly, NIGHT, vars);
-    }
-    assert.deepEqual(vars, { from: '2024-01-10', to: '2024-01-10' }, 'the last nights were the late day');
-  })();
-  await Promise.all([fullBuild, nights]);
+  const { full, nightly } = await fullAndNightly(t, { prefix: 'kpi', hmacKey: HMAC_KEY, seed: 5 });
 
   await withWarehouses({ f: full, n: nightly }, async (q) => {
     const activity = await q(`select distinct uid, cast(day as varchar) as day, ua_os from f.main.activity_events`);

@@ -90,6 +90,9 @@ const lateAgain: FixtureLoad = {
   activity_events: [...(late.activity_events ?? []), activity('2024-03-08T09:30:00', X, null)],
 };
 
+/** sample_id as docs/analysts.md defines it: the uid's first 8 hex digits, mod 100. */
+const sampleId = (uid: string) => Number.parseInt(uid.slice(0, 8), 16) % 100;
+
 test('models: hand-computed facts, and nightly incremental runs equal a full build', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'fxa-models-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
@@ -133,7 +136,7 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
         uid: U, locale: 'de', ua_browser: 'Firefox', ua_version: '123', ua_os: 'Linux',
         context: 'fx_desktop_v3', entrypoint: 'menu', migration: null, service: 'sync',
         utm_campaign: null, utm_content: null, utm_medium: null, utm_source: null, utm_term: null,
-        export_date: '2024-03-01',
+        export_date: '2024-03-01', sample_id: sampleId(U),
       });
       assert.equal(rows[1].uid, V, 'uid from the late file');
       assert.equal(rows[1].completed, true);
@@ -146,6 +149,7 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
       const rows = await q(`select * from f.main.flow_experiments`);
       assert.deepEqual(rows, [{
         experiment: 'sendSms', cohort: 'treatment', timestamp: '2024-03-02 23:55:00', flow_id: F_EXP, uid: V, export_date: '2024-03-02',
+        sample_id: sampleId(V),
       }]);
     });
 

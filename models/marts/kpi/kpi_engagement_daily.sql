@@ -4,225 +4,84 @@
 {%- set window = fxa_run_window('kpi_activity', is_incremental()) %}
 
 {#-
-    DAU, its 7-day mean and MAU per segment without repeating a user's
-    activity for every day it counts on: from the distinct (segment, uid,
-    day), each active day keeps its user in the MAU up to the day before
-    the user's next active day, at most mau_days - 1 days on (so the
-    periods of one user never overlap). A +1 where a period (or a day's DAU
-    in the 7-day sum) starts and a -1 the day after it ends, summed in day
-    order, give every day's totals. Day arithmetic is on day numbers: the
-    same integers on every engine.
+    Bit tests on each day's users_last_seen partition: DAU = bit 0, the
+    7-day DAU sum = the bits among 0 .. 6, MAU = any bit among the
+    kpi_mau_days (at most 28) ending the day.
 -#}
 
 with
 
-activity as (
+last_seen as (
 
-    select distinct
-        uid,
-        day,
-        coalesce(ua_os, 'unknown') as ua_os
-    from {{ ref('activity_events') }}
-    where {{ fxa_days_between('day', window, 'read') }}
+    select * from {{ ref('users_last_seen') }}
+    where {{ fxa_days_between('day', window, 'write') }}
 
 ),
 
 report_days as (
 
     -- The days that get rows: those with any activity event.
-    select distinct
-        day,
-        {{ day_number('day') }} as day_number
-    from activity
-    where {{ fxa_days_between('day', window, 'write') }}
+    select distinct day
+    from last_seen
+    where {{ bits28_active_in('days_seen_bits', 1) }}
 
 ),
 
-user_days as (
+os_patterns as (
 
-    select distinct
+    -- One pattern per OS segment: a user's patterns of null and of a
+    -- literal 'unknown' OS are one user of the segment `unknown`.
+    select
+        day,
+        coalesce(ua_os, 'unknown') as segment,
+        {{ bits28_or('days_seen_bits') }} as bits
+    from {{ ref('users_os_last_seen') }}
+    where {{ fxa_days_between('day', window, 'write') }}
+    group by day, uid, coalesce(ua_os, 'unknown')
+
+),
+
+patterns as (
+
+    select
+        day,
         'all' as breakdown,
         'all' as segment,
-        uid,
-        day
-    from activity
+        days_seen_bits as bits
+    from last_seen
 
     union all
 
     select
-        'ua_os' as breakdown,
-        ua_os as segment,
-        uid,
-        day
-    from activity
-
-    union all
-
-    select
+        day,
         'devices' as breakdown,
         'multi-device' as segment,
-        uid,
-        day
-    from {{ ref('daily_multi_device_users') }}
-    where {{ fxa_days_between('day', window, 'read') }}
-
-),
-
-numbered as (
-
-    select
-        breakdown,
-        segment,
-        uid,
-        {{ day_number('day') }} as day_number
-    from user_days
-
-),
-
-periods as (
-
-    -- The days [day_number, covered_to] in which this active day keeps the
-    -- user in the segment's MAU.
-    select
-        breakdown,
-        segment,
-        day_number,
-        least(
-            day_number + {{ mau_days - 1 }},
-            coalesce(
-                lead(day_number) over (partition by breakdown, segment, uid order by day_number) - 1,
-                day_number + {{ mau_days - 1 }}
-            )
-        ) as covered_to
-    from numbered
-
-),
-
-daily_active as (
-
-    select
-        breakdown,
-        segment,
-        day_number,
-        count(*) as dau
-    from periods
-    group by breakdown, segment, day_number
-
-),
-
-period_ends as (
-
-    select
-        breakdown,
-        segment,
-        covered_to + 1 as day_number,
-        count(*) as leaving
-    from periods
-    group by breakdown, segment, covered_to
-
-),
-
-segments as (
-
-    select distinct
-        breakdown,
-        segment
-    from daily_active
-
-),
-
-changes as (
-
-    select
-        breakdown,
-        segment,
-        day_number,
-        dau,
-        dau as week_change,
-        dau as month_change
-    from daily_active
-
-    union all
-
-    -- A day's DAU leaves the 7-day sum 7 days later.
-    select
-        breakdown,
-        segment,
-        day_number + 7 as day_number,
-        0 as dau,
-        -dau as week_change,
-        0 as month_change
-    from daily_active
+        days_seen_multi_device_bits as bits
+    from last_seen
 
     union all
 
     select
-        breakdown,
+        day,
+        'ua_os' as breakdown,
         segment,
-        day_number,
-        0 as dau,
-        0 as week_change,
-        -leaving as month_change
-    from period_ends
-
-    union all
-
-    -- Every segment on every report day, so each gets a running total there.
-    select
-        segments.breakdown,
-        segments.segment,
-        report_days.day_number,
-        0 as dau,
-        0 as week_change,
-        0 as month_change
-    from segments
-    cross join report_days
-
-),
-
-per_day as (
-
-    select
-        breakdown,
-        segment,
-        day_number,
-        sum(dau) as dau,
-        sum(week_change) as week_change,
-        sum(month_change) as month_change
-    from changes
-    group by breakdown, segment, day_number
-
-),
-
-totals as (
-
-    select
-        breakdown,
-        segment,
-        day_number,
-        dau,
-        sum(week_change) over running as dau_7day_sum,
-        sum(month_change) over running as mau
-    from per_day
-    window running as (
-        partition by breakdown, segment
-        order by day_number
-        rows between unbounded preceding and current row
-    )
+        bits
+    from os_patterns
 
 ),
 
 reported as (
 
     select
-        report_days.day,
-        totals.breakdown,
-        totals.segment,
-        cast(totals.dau as bigint) as dau,
-        cast(totals.dau_7day_sum as bigint) as dau_7day_sum,
-        cast(totals.mau as bigint) as mau
-    from totals
-    inner join report_days on totals.day_number = report_days.day_number
+        patterns.day,
+        patterns.breakdown,
+        patterns.segment,
+        cast(sum(case when {{ bits28_active_in('patterns.bits', 1) }} then 1 else 0 end) as bigint) as dau,
+        cast(sum({{ bits28_count('patterns.bits', 7) }}) as bigint) as dau_7day_sum,
+        cast(sum(case when {{ bits28_active_in('patterns.bits', mau_days) }} then 1 else 0 end) as bigint) as mau
+    from patterns
+    inner join report_days on patterns.day = report_days.day
+    group by patterns.day, patterns.breakdown, patterns.segment
 
 ),
 
@@ -234,15 +93,14 @@ single_device as (
         all_users.day,
         'devices' as breakdown,
         'single-device' as segment,
-        all_users.dau - coalesce(multi.dau, 0) as dau,
-        all_users.dau_7day_sum - coalesce(multi.dau_7day_sum, 0) as dau_7day_sum,
-        all_users.mau - coalesce(multi.mau, 0) as mau
+        all_users.dau - multi.dau as dau,
+        all_users.dau_7day_sum - multi.dau_7day_sum as dau_7day_sum,
+        all_users.mau - multi.mau as mau
     from reported as all_users
-    left join reported as multi
+    inner join reported as multi
         on
             all_users.day = multi.day
             and multi.breakdown = 'devices'
-            and multi.segment = 'multi-device'
     where all_users.breakdown = 'all'
 
 ),
