@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newReport, newRunId, reportJson } from '../../../scripts/orchestration/report.ts';
-import { raise } from '../../../scripts/orchestration/steps.ts';
+import { newReport, newRunId, raise, reportJson } from '../../../scripts/orchestration/run-report.ts';
 import { formatSummary } from '../../../scripts/orchestration/summary.ts';
 import { registerSecret } from '../../../scripts/lib/secrets.ts';
 
@@ -13,11 +12,11 @@ test('run ids sort by start time and do not collide', () => {
 
 test('a dbt failure outranks failed data checks, whatever the order', () => {
   const r = newReport('nightly', '/d', 'duckdb');
-  raise(r, 3, 'too many rejected lines');
+  raise(r, 3, 'too many rejected lines', 'data_checks_failed');
   assert.equal(r.exitCode, 3);
   assert.equal(r.status, 'data_checks_failed');
-  raise(r, 1, 'dbt flow_metadata: error');
-  raise(r, 3, 'dbt test x: fail');
+  raise(r, 1, 'dbt flow_metadata: error', 'failed');
+  raise(r, 3, 'dbt test x: fail', 'data_checks_failed');
   assert.equal(r.exitCode, 1);
   assert.equal(r.status, 'failed');
   assert.deepEqual(r.problems, ['too many rejected lines', 'dbt flow_metadata: error', 'dbt test x: fail']);
@@ -27,7 +26,7 @@ test('the summary names the run, its outcome and every problem; reports are reda
   const r = newReport('nightly', '/d', 'duckdb');
   r.message = 'rebuilt 2017-03-01..2017-03-02';
   r.tables = { flow_events: 10 };
-  raise(r, 3, 'contract: flow_events.uid must match pattern');
+  raise(r, 3, 'contract: flow_events.uid must match pattern', 'data_checks_failed');
   const text = formatSummary(r, '/d/runs/x.json');
   assert.match(text, new RegExp(`^nightly ${r.runId}: data_checks_failed \\(exit 3\\) — rebuilt 2017-03-01\\.\\.2017-03-02`));
   assert.match(text, /rows: flow_events=10/);
