@@ -73,7 +73,7 @@ function dbtBaseEnv(opts: DbtOptions): Record<string, string> {
     DBT_LOG_PATH: l.dbtLogs,
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DBT_PARTIAL_PARSE: 'true',
-    // dbt's output ends up in run reports and log lines: no colour codes
+    // dbt's output ends up in run-reports and log lines: no colour codes
     DBT_USE_COLORS: 'false',
   };
 }

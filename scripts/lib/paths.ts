@@ -39,7 +39,7 @@ export function layout(dataDir: string) {
     /** work area of loads in progress; never read by anything else */
     staging: join(dataDir, '.staging'),
     warehouse: join(dataDir, 'warehouse.duckdb'),
-    /** one run report per nightly/build/backfill run, the KPI report beside it, and the run state */
+    /** one run-report per nightly/build/backfill run, the KPI report beside it, and the run state */
     runs: join(dataDir, 'runs'),
     runReport: (runId: string) => join(dataDir, 'runs', `${runId}.json`),
     kpiReport: (runId: string) => join(dataDir, 'runs', `${runId}.report.html`),
