@@ -46,3 +46,34 @@ test('a secret is redacted inside JSON too, where its quotes and backslashes com
   assert.ok(!json.includes('quote'), json);
   assert.match(json, /on 2017-03-01 in \/data\/2017\/x\.log/);
 });
+
+test('raise: a thrown error outranks a dbt failure; a signal outranks everything', () => {
+  const r = newReport('build', '/d', 'duckdb');
+  raise(r, 1, 'dbt flow_metadata: error', 'dbt_failed');
+  assert.deepEqual([r.exitCode, r.status], [1, 'dbt_failed']);
+  raise(r, 3, 'dbt test x: fail', 'data_checks_failed');
+  assert.deepEqual([r.exitCode, r.status], [1, 'dbt_failed'], 'failed checks never hide a dbt failure');
+  raise(r, 2, 'cannot read profiles.yml', 'failed');
+  assert.deepEqual([r.exitCode, r.status], [2, 'failed']);
+  raise(r, 130, 'interrupted by SIGINT', 'interrupted');
+  assert.deepEqual([r.exitCode, r.status], [130, 'interrupted']);
+  raise(r, 1, 'run report not written: no space left on device');
+  assert.deepEqual([r.exitCode, r.status], [130, 'interrupted'], 'a late problem keeps the signal exit code');
+  assert.equal(r.problems.length, 5);
+});
+
+test("raise: a problem after the run's work fails an ok run and keeps an earlier failure's status", () => {
+  const ok = newReport('nightly', '/d', 'duckdb');
+  raise(ok, 1, 'KPI report not written: x');
+  assert.deepEqual([ok.exitCode, ok.status], [1, 'failed']);
+
+  const checks = newReport('nightly', '/d', 'duckdb');
+  raise(checks, 3, 'contract: x', 'data_checks_failed');
+  raise(checks, 1, 'KPI report not written: x');
+  assert.deepEqual([checks.exitCode, checks.status], [1, 'data_checks_failed']);
+
+  const noop = newReport('nightly', '/d', 'duckdb');
+  noop.status = 'noop';
+  raise(noop, 1, 'run report not written: x');
+  assert.deepEqual([noop.exitCode, noop.status], [1, 'failed']);
+});
