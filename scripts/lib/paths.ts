@@ -43,6 +43,8 @@ export function layout(dataDir: string) {
     runs: join(dataDir, 'runs'),
     runReport: (runId: string) => join(dataDir, 'runs', `${runId}.json`),
     kpiReport: (runId: string) => join(dataDir, 'runs', `${runId}.report.html`),
+    /** the KPI report `npm start` writes when no nightly run wrote one */
+    startKpiReport: join(dataDir, 'report.html'),
     /** the run state: days loaded but not yet built, and whether the last build awaits its checks */
     pendingDays: join(dataDir, 'runs', 'pending-days.json'),
     dbtTarget: join(dataDir, 'dbt', 'target'),
