@@ -92,10 +92,13 @@ export function recoverRunState(dataDir: string): RunState {
   return next;
 }
 
+/** What a killed writeFileAtomic left: only whole files are written there (the lock, the key fingerprint, run-reports, run state, upload lists). */
 function removeStaleTemporaries(dataDir: string): void {
-  const runs = layout(dataDir).runs;
-  if (!existsSync(runs)) return;
-  for (const n of readdirSync(runs)) if (n.endsWith('.tmp')) rmSync(join(runs, n), { force: true });
+  const l = layout(dataDir);
+  for (const dir of [l.root, l.runs, l.uploads]) {
+    if (!existsSync(dir)) continue;
+    for (const n of readdirSync(dir)) if (n.endsWith('.tmp')) rmSync(join(dir, n), { force: true });
+  }
 }
 
 /** Days of the loads committed at or after `since` (a load started after its run's marker). */

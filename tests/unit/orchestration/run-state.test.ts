@@ -86,10 +86,16 @@ test('a damaged run state is replaced by one full build; temporary files of kill
   mkdirSync(join(dir, 'runs'));
   writeFileSync(layout(dir).pendingDays, '{"days": ["2017-03-0');
   writeFileSync(join(dir, 'runs', 'pending-days.json.123.tmp'), '{');
+  mkdirSync(join(dir, 'uploads'));
+  writeFileSync(join(dir, 'uploads', 'abc.txt.123.tmp'), 'raw/');
+  writeFileSync(join(dir, 'fxa-metrics.lock.123.tmp'), '{');
+  writeFileSync(join(dir, 'key-fingerprint.123.tmp'), '');
   assert.deepEqual(readRunState(dir), { days: [], needsFullBuild: true });
   recoverRunState(dir);
   assert.deepEqual(JSON.parse(readFileSync(layout(dir).pendingDays, 'utf8')), { days: [], needsFullBuild: true });
   assert.deepEqual(readdirSync(join(dir, 'runs')), ['pending-days.json']);
+  assert.deepEqual(readdirSync(join(dir, 'uploads')), []);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
   markBuilt(dir, 'all');
   assert.deepEqual(readRunState(dir), { days: [], unvalidated: true });
 });
