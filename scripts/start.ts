@@ -50,7 +50,7 @@ if (existsSync(warehouse)) {
 // so this is the newest one; with none at all, one is written now.
 let kpiReport = latestKpiReport(dataDir);
 if (!kpiReport && existsSync(warehouse)) {
-  const out = join(dataDir, 'report.html');
+  const out = layout(dataDir).startKpiReport;
   const r = spawnSync(process.execPath, [cli, 'report', '--data-dir', dataDir, '--out', out], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status === 0) kpiReport = out;
 }

@@ -4,7 +4,7 @@ import { action } from '../lib/command.ts';
 import { usageError } from '../lib/errors.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { runBuild } from '../orchestration/build.ts';
-import { parseDayFlag } from '../orchestration/days.ts';
+import { parseDayFlag } from '../lib/days.ts';
 import { addCommonOptions, finishRun, parsePositiveInt, resolveTarget, startLogging, DEFAULT_SAMPLE, type CommonFlags } from '../orchestration/cli-options.ts';
 
 interface BackfillFlags extends CommonFlags {

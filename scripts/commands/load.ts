@@ -6,7 +6,7 @@ import { resolveDataDir } from '../lib/paths.ts';
 import { registerSecret } from '../lib/secrets.ts';
 import { listLogFiles, loadFiles, resolveHmacKey, type LoadResult } from '../loader/index.ts';
 import { checkDataDirKey } from '../loader/key.ts';
-import { loadUnderLock } from '../orchestration/load-lock.ts';
+import { loadUnderLock } from '../orchestration/run.ts';
 
 interface LoadFlags {
   dataDir?: string;

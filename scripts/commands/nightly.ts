@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { action } from '../lib/command.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { runNightly } from '../orchestration/nightly.ts';
-import { parseDayFlag } from '../orchestration/days.ts';
+import { parseDayFlag } from '../lib/days.ts';
 import { addCommonOptions, finishRun, parsePositiveInt, parseRate, resolveTarget, startLogging, DEFAULT_SAMPLE, type CommonFlags } from '../orchestration/cli-options.ts';
 
 interface NightlyFlags extends CommonFlags {
@@ -18,7 +18,7 @@ interface NightlyFlags extends CommonFlags {
 export function register(program: Command): void {
   const cmd = program
     .command('nightly')
-    .description('Load new log files, rebuild the days they touched, validate, and write a run report.')
+    .description('Load new log files, rebuild the days they touched, validate, and write a run-report.')
     .requiredOption('--input <dir>', 'directory of log files; files loaded before (same checksum) are not loaded again')
     .option('--date <YYYY-MM-DD>', 'also rebuild this day, even when nothing new touched it')
     .option('--hmac-key-file <file>', 'file holding the uid HMAC key (default: $FXA_UID_HMAC_KEY)')
@@ -31,7 +31,7 @@ export function register(program: Command): void {
 Days rebuilt: one contiguous range from the earliest to the latest day touched
 (a late file for an early day widens it), plus days left by an interrupted run
 (<data-dir>/runs/pending-days.json). Nothing new and no --date: does nothing,
-exit 0. Report: <data-dir>/runs/<run-id>.json; after a build, also the KPI
+exit 0. Run-report: <data-dir>/runs/<run-id>.json; after a build, also the KPI
 report <data-dir>/runs/<run-id>.report.html (not with --no-report; if it
 cannot be written the data stays built and the run exits 1).`,
   );

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { layout } from './paths.ts';
 import { usageError } from './errors.ts';
 import { InterruptedError, interruption } from './interrupt.ts';
@@ -74,7 +73,7 @@ function dbtBaseEnv(opts: DbtOptions): Record<string, string> {
     DBT_LOG_PATH: l.dbtLogs,
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DBT_PARTIAL_PARSE: 'true',
-    // dbt's output ends up in run reports and log lines: no colour codes
+    // dbt's output ends up in run-reports and log lines: no colour codes
     DBT_USE_COLORS: 'false',
   };
 }
@@ -192,7 +191,7 @@ export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRu
   const invocation = randomUUID();
   const env: NodeJS.ProcessEnv = { ...dbtProcessEnv(opts), [INVOCATION_ENV]: invocation };
   const args = dbtArgs(command, opts);
-  const rr = join(layout(opts.dataDir).dbtTarget, 'run_results.json');
+  const rr = layout(opts.dataDir).dbtRunResults;
   rmSync(rr, { force: true });
   let out: Exit;
   if (runner === 'docker') {

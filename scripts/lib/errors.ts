@@ -7,7 +7,7 @@ export const ExitCode = {
   usage: 2,
   dataChecks: 3,
   locked: 4,
-  /** stopped by SIGINT (128 + 2): dbt stopped, report written, lock released */
+  /** stopped by SIGINT (128 + 2): dbt stopped, run-report written, lock released */
   interruptedSigint: 130,
   /** stopped by SIGTERM (128 + 15) */
   interruptedSigterm: 143,
@@ -29,7 +29,7 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, { meaning: string; when: 
     when: 'a dbt data or unit test failed, a contract mismatch found by validate, or rejected lines above --max-reject-rate (a share of the lines read)',
   },
   4: { meaning: 'locked', when: 'another run holds the data directory' },
-  130: { meaning: 'interrupted by SIGINT', when: 'dbt stopped, run report written (status interrupted), lock released' },
+  130: { meaning: 'interrupted by SIGINT', when: 'dbt stopped, run-report written (status interrupted), lock released' },
   143: { meaning: 'interrupted by SIGTERM', when: 'the same as 130' },
 };
 

@@ -39,12 +39,23 @@ export function layout(dataDir: string) {
     /** work area of loads in progress; never read by anything else */
     staging: join(dataDir, '.staging'),
     warehouse: join(dataDir, 'warehouse.duckdb'),
+    /** one run-report per nightly/build/backfill run, the KPI report beside it, and the run state */
     runs: join(dataDir, 'runs'),
+    runReport: (runId: string) => join(dataDir, 'runs', `${runId}.json`),
+    kpiReport: (runId: string) => join(dataDir, 'runs', `${runId}.report.html`),
+    /** the KPI report `npm start` writes when no nightly run wrote one */
+    startKpiReport: join(dataDir, 'report.html'),
+    /** the run state: days loaded but not yet built, and whether the last build awaits its checks */
+    pendingDays: join(dataDir, 'runs', 'pending-days.json'),
     dbtTarget: join(dataDir, 'dbt', 'target'),
+    dbtRunResults: join(dataDir, 'dbt', 'target', 'run_results.json'),
     dbtLogs: join(dataDir, 'dbt', 'logs'),
     /** the dbt docs site (`fxa-metrics docs`): static_index.html opens from disk */
     dbtDocs: join(dataDir, 'dbt-docs'),
     spark: join(dataDir, 'spark'),
+    /** Databricks target: per volume (by a hash of its path), the raw-zone files already uploaded to it */
+    uploads: join(dataDir, 'uploads'),
+    uploadedList: (volumeId: string) => join(dataDir, 'uploads', `${volumeId}.txt`),
     lock: join(dataDir, 'fxa-metrics.lock'),
     /** HMAC(key, fixed label) of the uid key the data dir was loaded with */
     keyFingerprint: join(dataDir, 'key-fingerprint'),

@@ -1,4 +1,4 @@
-// Whole files the project writes (run state, run reports, the lock) go
+// Whole files the project writes (run state, run-reports, the lock) go
 // through a temporary file and a rename, so a crash or a full disk never
 // leaves half a file, and a failed write names the file it could not write.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';

@@ -4,9 +4,9 @@
 import { ExitCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
-import { chunkRange, type DayRange } from './days.ts';
-import { markBuilt, markValidated, recoverRun, setAsideDamagedLoadRecords } from './pending.ts';
-import type { RunReport } from './report.ts';
+import { chunkRange, type DayRange } from '../lib/days.ts';
+import type { RunReport } from './run-report.ts';
+import { markBuilt, markValidated } from './run-state.ts';
 import { runLocked, type RunOutcome } from './run.ts';
 import { buildStep, checksStep, ensureBuildSection } from './steps.ts';
 import { uploadStep, volumePath } from './upload.ts';
@@ -27,10 +27,6 @@ export async function runBuild(command: 'build' | 'backfill', opts: BuildOptions
   const volume = volumePath(opts.target);
   const chunks = opts.range && opts.chunkDays ? chunkRange(opts.range, opts.chunkDays) : [opts.range];
   return runLocked(command, opts.dataDir, opts.target, async (report) => {
-    // A load killed midway may have left files in raw/ before its commit:
-    // finish or undo it before dbt reads the raw zone (its days join the pending days).
-    setAsideDamagedLoadRecords(opts.dataDir);
-    recoverRun(opts.dataDir);
     // the raw zone may have been loaded by a standalone `load`: bring it over first
     if (volume) await uploadStep(report, opts.dataDir, volume);
     await buildChunks(report, opts, chunks);

@@ -4,7 +4,7 @@ import { usageError } from '../lib/errors.ts';
 import { configureLog, log, logFormat, type LogFormat } from '../lib/log.ts';
 import type { WarehouseTarget } from '../lib/warehouse/index.ts';
 import { formatSummary } from './summary.ts';
-import { reportJson } from './report.ts';
+import { reportJson } from './run-report.ts';
 import type { RunOutcome } from './nightly.ts';
 
 export const DEFAULT_SAMPLE = 1000;
@@ -21,7 +21,7 @@ export function addCommonOptions(cmd: Command, opts: { json?: boolean } = { json
     .option('--data-dir <dir>', 'data directory (default: $FXA_DATA_DIR or ./data)')
     .addOption(new Option('--target <target>', 'warehouse / dbt target (default: $FXA_DBT_TARGET or duckdb)').choices(['duckdb', 'databricks']))
     .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'));
-  if (opts.json) cmd.option('--json', 'print the run report as JSON on stdout');
+  if (opts.json) cmd.option('--json', 'print the run-report as JSON on stdout');
   return cmd;
 }
 
@@ -47,7 +47,7 @@ export function startLogging(flags: CommonFlags): void {
   configureLog({ format: flags.logFormat });
 }
 
-/** The end of every run: summary on stderr, the report on stdout with --json; returns the exit code. */
+/** The end of every run: summary on stderr, the run-report on stdout with --json; returns the exit code. */
 export function finishRun(outcome: RunOutcome, flags: CommonFlags): number {
   const { report, reportFile } = outcome;
   if (logFormat() === 'json') {

@@ -1,4 +1,4 @@
-// Reads dbt's run_results.json into what a run report needs, and tells model
+// Reads dbt's run_results.json into what a run-report needs, and tells model
 // errors (exit 1) from failing data tests (exit 3).
 import type { DbtRun, RunResults } from '../lib/dbt.ts';
 

@@ -263,10 +263,15 @@ function hold(path: string, info: LockInfo): HeldLock {
 }
 
 /** Runs fn under the data dir's lock, releasing it however fn ends. */
-export async function withLock<T>(dataDir: string, command: string, fn: () => Promise<T>, opts: { freeSpace?: () => void } = {}): Promise<T> {
+export async function withLock<T>(
+  dataDir: string,
+  command: string,
+  fn: (lock: HeldLock) => Promise<T>,
+  opts: { freeSpace?: () => void } = {},
+): Promise<T> {
   const lock = acquireLock(dataDir, command, opts);
   try {
-    return await fn();
+    return await fn(lock);
   } finally {
     lock.release();
   }

@@ -1,6 +1,6 @@
 // The nightly job: lock → load new files → rebuild the days they touched
 // (plus days left pending by an interrupted run, plus --date) → validate →
-// run report. Re-running after a crash finishes the job: days are kept in
+// run-report. Re-running after a crash finishes the job: days are kept in
 // runs/pending-days.json until a build of them succeeded.
 import { existsSync, statSync } from 'node:fs';
 import { ExitCode, usageError } from '../lib/errors.ts';
@@ -8,14 +8,13 @@ import { log } from '../lib/log.ts';
 import { registerSecret } from '../lib/secrets.ts';
 import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.ts';
 import { loadFiles, resolveHmacKey } from '../loader/index.ts';
-import { bindDataDirKey, checkDataDirKey } from '../loader/key.ts';
-import { coveringRange, type DayRange } from './days.ts';
-import { markBuilt, markLoadDone, markLoadStarted, markValidated, recoverRun, setAsideDamagedLoadRecords } from './pending.ts';
-import type { RunReport } from './report.ts';
-import { runLocked, type RunOutcome } from './run.ts';
-import { buildStep, checksStep, raise } from './steps.ts';
+import { checkDataDirKey } from '../loader/key.ts';
+import { coveringRange, type DayRange } from '../lib/days.ts';
+import { raise, type RunReport } from './run-report.ts';
+import { markBuilt, markValidated, type RunState } from './run-state.ts';
+import { runLoad, runLocked, type RunOutcome } from './run.ts';
+import { buildStep, checksStep, kpiReportStep } from './steps.ts';
 import { uploadStep, volumePath } from './upload.ts';
-import { kpiReportStep } from '../report/run-step.ts';
 
 export type { RunOutcome } from './run.ts';
 
@@ -31,7 +30,7 @@ export interface NightlyOptions {
   /** rows per table that validate checks against the row schema */
   sample: number;
   progress?: 'auto' | 'never';
-  /** write the KPI report next to the run report (default true) */
+  /** write the KPI report next to the run-report (default true) */
   report?: boolean;
 }
 
@@ -48,18 +47,13 @@ export async function checkNightlyConfig(opts: NightlyOptions): Promise<{ key: s
 
 export async function runNightly(opts: NightlyOptions): Promise<RunOutcome> {
   const { key: hmacKey, volume } = await checkNightlyConfig(opts);
-  return runLocked('nightly', opts.dataDir, opts.target, (report) => nightlySteps(report, opts, hmacKey, volume), 'the run failed');
+  return runLocked('nightly', opts.dataDir, opts.target, (report, state) => nightlySteps(report, state, opts, hmacKey, volume), 'the run failed');
 }
 
-async function nightlySteps(report: RunReport, opts: NightlyOptions, hmacKey: string, volume: string | null): Promise<void> {
+async function nightlySteps(report: RunReport, recovered: RunState, opts: NightlyOptions, hmacKey: string, volume: string | null): Promise<void> {
   log.info('nightly started', { run_id: report.runId, input: opts.input, data_dir: opts.dataDir });
-  // Recovery first: it frees what a killed load left, before anything is written.
-  setAsideDamagedLoadRecords(opts.dataDir);
-  let state = recoverRun(opts.dataDir);
-  bindDataDirKey(opts.dataDir, hmacKey);
-  state = markLoadStarted(opts.dataDir, state);
-  const result = await loadFiles({ dataDir: opts.dataDir, hmacKey, inputs: [opts.input], progress: opts.progress ?? 'auto' });
-  state = markLoadDone(opts.dataDir, state, result.daysTouched);
+  const load = () => loadFiles({ dataDir: opts.dataDir, hmacKey, inputs: [opts.input], progress: opts.progress ?? 'auto' });
+  const { result, state } = await runLoad(opts.dataDir, recovered, hmacKey, load);
   const rate = result.counts.lines_read > 0 ? result.counts.rejected / result.counts.lines_read : 0;
   report.load = { ...result, rejectRate: rate, maxRejectRate: opts.maxRejectRate };
   log.info(result.noop ? 'no new files to load' : `loaded ${result.files.filter((f) => f.status === 'loaded').length} new file(s)`, {
@@ -69,7 +63,8 @@ async function nightlySteps(report: RunReport, opts: NightlyOptions, hmacKey: st
     days_touched: result.daysTouched,
   });
   if (rate > opts.maxRejectRate) {
-    raise(report, ExitCode.dataChecks, `${result.counts.rejected} of ${result.counts.lines_read} lines rejected (${pct(rate)} > --max-reject-rate ${pct(opts.maxRejectRate)})`);
+    const problem = `${result.counts.rejected} of ${result.counts.lines_read} lines rejected (${pct(rate)} > --max-reject-rate ${pct(opts.maxRejectRate)})`;
+    raise(report, ExitCode.dataChecks, problem, 'data_checks_failed');
   }
 
   // Test hook: die right after the load, as a crash between load and dbt would.

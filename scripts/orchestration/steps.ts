@@ -1,23 +1,15 @@
-// The steps a run is made of (build, checks), each recording what it did in
-// the run report, and the rule that turns problems into one exit code.
+// The steps a run is made of (build, checks, the KPI report), each
+// recording what it did, and what went wrong, in the run-report.
 import { ExitCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { runDbt } from '../lib/dbt.ts';
 import { openWarehouse, type WarehouseTarget } from '../lib/warehouse/index.ts';
-import { quoteIdent as quoteDuck } from '../lib/warehouse/duckdb.ts';
-import type { Warehouse } from '../lib/warehouse/types.ts';
+import { writeRunKpiReport } from '../report/run-step.ts';
 import { summariseDbt, modelsBuilt, type DbtSummary } from './dbt-results.ts';
 import { readTableContracts } from './table-contracts.ts';
 import { validateWarehouse } from './validate.ts';
-import type { RunReport, BuildSection } from './report.ts';
-import type { DayRange } from './days.ts';
-
-/** A dbt failure outranks failed data checks: both are reported, the exit code says the worse. */
-export function raise(report: RunReport, code: typeof ExitCode.failure | typeof ExitCode.dataChecks, problem: string): void {
-  report.problems.push(problem);
-  if (code === ExitCode.failure || report.exitCode !== ExitCode.failure) report.exitCode = code;
-  report.status = report.exitCode === ExitCode.failure ? (report.build ? 'dbt_failed' : 'failed') : 'data_checks_failed';
-}
+import { raise, type RunReport, type BuildSection } from './run-report.ts';
+import type { DayRange } from '../lib/days.ts';
 
 export interface BuildStepOptions {
   dataDir: string;
@@ -46,13 +38,13 @@ export async function buildStep(report: RunReport, opts: BuildStepOptions): Prom
   section.dbt.push({ ...kept, range: opts.range });
   if (opts.range) section.ranges.push(opts.range);
 
-  for (const n of nodeErrors) raise(report, ExitCode.failure, `dbt ${n.name}: ${n.status}${n.message ? ': ' + firstLine(n.message) : ''}`);
+  for (const n of nodeErrors) raise(report, ExitCode.failure, `dbt ${n.name}: ${n.status}${n.message ? ': ' + firstLine(n.message) : ''}`, 'dbt_failed');
   for (const t of testFailures) {
-    raise(report, ExitCode.dataChecks, `dbt test ${t.name}: ${t.status}${t.failures ? ` (${t.failures} failing rows)` : ''}`);
+    raise(report, ExitCode.dataChecks, `dbt test ${t.name}: ${t.status}${t.failures ? ` (${t.failures} failing rows)` : ''}`, 'data_checks_failed');
   }
   if (summary.crashed) {
     const why = knownCause(`${run.stdout}\n${run.stderr}`) ?? (summary.errorTail ? lastMeaningfulLine(summary.errorTail) : 'no output');
-    raise(report, ExitCode.failure, `dbt exited ${summary.exitCode}: ${why}`);
+    raise(report, ExitCode.failure, `dbt exited ${summary.exitCode}: ${why}`, 'dbt_failed');
   }
   if (summary.errorTail) log.error('dbt output (last lines)', { tail: summary.errorTail });
   const built = modelsBuilt(summary);
@@ -65,10 +57,6 @@ export async function buildStep(report: RunReport, opts: BuildStepOptions): Prom
   return { built, summary };
 }
 
-export function quoteTable(wh: Warehouse, table: string): string {
-  return wh.kind === 'duckdb' ? quoteDuck(table) : '`' + table.replace(/`/g, '``') + '`';
-}
-
 /** Row counts per output table and the contract check; the warehouse is open only for this step. */
 export async function checksStep(report: RunReport, opts: { dataDir: string; target: WarehouseTarget; sample: number }): Promise<void> {
   const contracts = readTableContracts();
@@ -78,15 +66,32 @@ export async function checksStep(report: RunReport, opts: { dataDir: string; tar
     for (const c of contracts) {
       const t = c['x-table'];
       if ((await wh.columns(t)).length === 0) continue;
-      const [row] = await wh.query(`select count(*) as n from ${quoteTable(wh, t)}`);
-      counts[t] = Number(row.n);
+      counts[t] = await wh.rowCount(t);
     }
     report.tables = counts;
     const v = await validateWarehouse(wh, contracts, opts.sample);
     report.validation = v;
-    for (const f of v.findings) raise(report, ExitCode.dataChecks, `contract: ${f.message}${f.rows ? ` (${f.rows} sampled rows, e.g. ${f.example})` : ''}`);
+    for (const f of v.findings) {
+      raise(report, ExitCode.dataChecks, `contract: ${f.message}${f.rows ? ` (${f.rows} sampled rows, e.g. ${f.example})` : ''}`, 'data_checks_failed');
+    }
   } finally {
     await wh.close();
+  }
+}
+
+/**
+ * The KPI report beside the run-report. The data is committed by then, so a
+ * failing report never undoes it: the failure becomes a problem of the run
+ * (exit 1, the run's status 'failed' unless it already failed) and the days
+ * stay built.
+ */
+export async function kpiReportStep(report: RunReport, opts: { dataDir: string; target: WarehouseTarget }): Promise<void> {
+  try {
+    report.kpiReport = await writeRunKpiReport(report.runId, opts);
+  } catch (e) {
+    const problem = `KPI report not written: ${(e as Error).message}`;
+    log.error(problem);
+    raise(report, ExitCode.failure, problem);
   }
 }
 

@@ -1,5 +1,5 @@
-// The few lines an operator reads after a run (stderr), from the run report.
-import type { RunReport } from './report.ts';
+// The few lines an operator reads after a run (stderr), from the run-report.
+import type { RunReport } from './run-report.ts';
 
 export function formatSummary(r: RunReport, reportFile: string | null): string {
   const lines: string[] = [];

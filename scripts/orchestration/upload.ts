@@ -5,13 +5,13 @@
 // grow with history; COPY INTO loads each file once, so a retry after a
 // failure is safe.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { usageError } from '../lib/errors.ts';
 import { layout } from '../lib/paths.ts';
 import { log } from '../lib/log.ts';
 import type { WarehouseTarget } from '../lib/warehouse/index.ts';
-import type { RunReport } from './report.ts';
+import { writeFileAtomic } from '../lib/write-file.ts';
+import type { RunReport } from './run-report.ts';
 
 export const VOLUME_ENV = 'DATABRICKS_VOLUME_PATH';
 
@@ -26,7 +26,7 @@ export function volumePath(target: WarehouseTarget, env: NodeJS.ProcessEnv = pro
 /** Where the raw-zone files already sent to a volume are listed (one relative path a line). */
 export function uploadedListPath(dataDir: string, volume: string): string {
   const id = createHash('sha256').update(volume.replace(/\/+$/, '')).digest('hex').slice(0, 16);
-  return join(dataDir, 'uploads', `${id}.txt`);
+  return layout(dataDir).uploadedList(id);
 }
 
 export function readUploaded(dataDir: string, volume: string): Set<string> {
@@ -37,9 +37,7 @@ export function readUploaded(dataDir: string, volume: string): Set<string> {
 export function recordUploaded(dataDir: string, volume: string, files: Iterable<string>): void {
   const p = uploadedListPath(dataDir, volume);
   const all = [...new Set([...readUploaded(dataDir, volume), ...files])].sort();
-  mkdirSync(join(dataDir, 'uploads'), { recursive: true });
-  writeFileSync(`${p}.tmp`, all.join('\n') + '\n');
-  renameSync(`${p}.tmp`, p);
+  writeFileAtomic(p, all.join('\n') + '\n');
 }
 
 export async function uploadStep(report: RunReport, dataDir: string, volume: string): Promise<void> {

@@ -4,7 +4,7 @@
 // Table names are the contract's constants, never data.
 import type { Warehouse } from '../lib/warehouse/types.ts';
 import { DAY_COLUMN, KPI_TABLES, type KpiTable } from './kpi-tables.ts';
-import type { DayRange } from '../orchestration/days.ts';
+import type { DayRange } from '../lib/days.ts';
 
 const inRange = (column: string) => `${column} between cast(? as date) and cast(? as date)`;
 

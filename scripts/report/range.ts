@@ -2,7 +2,7 @@
 // the KPI tables hold. A flag outside the data still gives a range (its
 // charts say "no data in range"); only a reversed pair of flags is an error.
 import { usageError } from '../lib/errors.ts';
-import { parseDayFlag, type DayRange } from '../orchestration/days.ts';
+import { parseDayFlag, type DayRange } from '../lib/days.ts';
 
 export interface RangeFlags {
   from?: string;

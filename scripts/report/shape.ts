@@ -1,7 +1,7 @@
 // Turns the KPI rows into chart specs: labels, series with their hover text,
 // and the table shown under each chart. Pure functions, no I/O.
 import { formatValue, type Cell, type Format } from './format.ts';
-import { addDays, daysBetween, type DayRange } from '../orchestration/days.ts';
+import { addDays, daysBetween, type DayRange } from '../lib/days.ts';
 import type { EngagementRow, EntrypointRow, ErrorRow, FunnelStepRow, KpiData, MultiDeviceRow, OutcomeDayRow, TimeToConnectRow } from './queries.ts';
 
 export interface Dataset {

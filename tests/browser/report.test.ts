@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { openInChromium } from './chromium.ts';
 import { cli, feed, makeLogs, projectRoot, tempDir } from '../integration/nightly-helpers.ts';
 import { makeKpiWarehouse, sampleRows } from '../unit/report/kpi-fixture.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 const ARTIFACTS = join(projectRoot, 'test-artifacts');
 const HOSTILE = '</script><script>alert(1)</script>';

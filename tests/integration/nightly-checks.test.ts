@@ -8,7 +8,7 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { cli, feed, makeLogs, MART_TABLES, tempDir } from './nightly-helpers.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 import type { ValidationResult } from '../../scripts/orchestration/validate.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;

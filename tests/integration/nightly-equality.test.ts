@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, compareWarehouses, feed, makeLogs, tempDir, TEST_KEY } from './nightly-helpers.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 function allFilesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cli, cliDetached, compareWarehouses, feed, makeLogs, tempDir } from './nightly-helpers.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 const pendingDays = (data: string) => JSON.parse(readFileSync(join(data, 'runs', 'pending-days.json'), 'utf8')).days as string[];
 

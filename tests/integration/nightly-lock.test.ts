@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireLock, processIdentity } from '../../scripts/orchestration/lock.ts';
 import { cli, makeLogs, tempDir, TEST_KEY } from './nightly-helpers.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 /** A pid that surely does not run: a child that has already exited. */
 function deadPid(): number {

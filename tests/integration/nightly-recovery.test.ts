@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertSameAsFullBuild, cli, feed, makeLogs, tempDir } from './nightly-helpers.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 const state = (data: string) => JSON.parse(readFileSync(join(data, 'runs', 'pending-days.json'), 'utf8'));
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, cliDetached, feed, makeLogs, tempDir, untilDbtBuilds } from './nightly-helpers.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 /** Processes whose environment names this data dir: the dbt processes of a run on it. */
 function dbtProcesses(data: string): Array<{ pid: number; env: string[] }> {

@@ -130,6 +130,12 @@ test('sample: at most `limit` rows; a bad limit is refused before any SQL', { sk
   await assert.rejects(() => wh.sample('fxa_test.flow_events', -1), /whole number/);
 });
 
+test('rowCount: the rows of a table, in the session schema or a named one', { skip: unavailable ?? false }, async () => {
+  assert.equal(await wh.rowCount('fxa_test.flow_events'), 4);
+  assert.equal(await wh.rowCount('flow_events'), 4);
+  await assert.rejects(() => wh.rowCount('fxa_test.no_such_table'), /no_such_table/i);
+});
+
 test('uploadRawZone sends exactly the planned statements (Spark, having no volumes, refuses the PUT)', { skip: unavailable ?? false }, async () => {
   const raw = join(dir, 'raw');
   mkdirSync(join(raw, 'flow_events', 'day=2017-03-30'), { recursive: true });

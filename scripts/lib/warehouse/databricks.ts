@@ -129,10 +129,18 @@ export class DatabricksWarehouse implements Warehouse {
     }
   }
 
+  qualifiedName(table: string): string {
+    return qualifiedTableName(table, this.config.schema);
+  }
+
+  async rowCount(table: string): Promise<number> {
+    const [row] = await this.query(`SELECT count(*) AS n FROM ${this.qualifiedName(table)}`);
+    return Number(row.n);
+  }
+
   async sample(table: string, limit: number): Promise<Row[]> {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`sample: limit must be a whole number, got ${limit}`);
-    const { schema, name } = this.split(table);
-    return this.query(`SELECT * FROM ${quoteIdent(schema)}.${quoteIdent(name)} LIMIT ${limit}`);
+    return this.query(`SELECT * FROM ${this.qualifiedName(table)} LIMIT ${limit}`);
   }
 
   /**
@@ -180,11 +188,20 @@ export class DatabricksWarehouse implements Warehouse {
   }
 
   private split(table: string): { schema: string; name: string } {
-    const dot = table.indexOf('.');
-    return dot < 0
-      ? { schema: this.config.schema, name: table }
-      : { schema: table.slice(0, dot), name: table.slice(dot + 1) };
+    return splitTable(table, this.config.schema);
   }
+}
+
+/** `schema.table`, or a bare table name in `defaultSchema`. */
+function splitTable(table: string, defaultSchema: string): { schema: string; name: string } {
+  const dot = table.indexOf('.');
+  return dot < 0 ? { schema: defaultSchema, name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) };
+}
+
+/** A table as quoted `schema`.`table` (a pure function, so it is tested without a workspace). */
+export function qualifiedTableName(table: string, defaultSchema: string): string {
+  const { schema, name } = splitTable(table, defaultSchema);
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
 const same = (value: unknown, name: string) => String(value).toLowerCase() === name.toLowerCase();

@@ -55,8 +55,17 @@ export class DuckDbWarehouse implements Warehouse {
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type).toUpperCase(), nullable: r.is_nullable === 'YES' }));
   }
 
+  qualifiedName(table: string): string {
+    return `${quoteIdent(this.schema)}.${quoteIdent(table)}`;
+  }
+
+  async rowCount(table: string): Promise<number> {
+    const [row] = await this.query(`select count(*) as n from ${this.qualifiedName(table)}`);
+    return Number(row.n);
+  }
+
   async sample(table: string, limit: number): Promise<Row[]> {
-    return this.query(`select * from ${quoteIdent(this.schema)}.${quoteIdent(table)} limit $1`, [limit]);
+    return this.query(`select * from ${this.qualifiedName(table)} limit $1`, [limit]);
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,10 @@ export interface Warehouse {
   query(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Live columns of a table, in table order; empty when the table does not exist. */
   columns(table: string): Promise<ColumnInfo[]>;
+  /** A table (of the marts' schema unless given as `schema.table`) as quoted, schema-qualified SQL. */
+  qualifiedName(table: string): string;
+  /** The number of rows of a table. */
+  rowCount(table: string): Promise<number>;
   /** Up to `limit` rows of a table. */
   sample(table: string, limit: number): Promise<Row[]>;
   /** Releases every resource (for DuckDB: the instance, so dbt can open the file). */

@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeKpiWarehouse, sampleRows } from './kpi-fixture.ts';
-import { kpiReportPath, kpiReportStep, latestKpiReport } from '../../../scripts/report/run-step.ts';
-import { newReport } from '../../../scripts/orchestration/report.ts';
+import { kpiReportPath, latestKpiReport } from '../../../scripts/report/run-step.ts';
+import { kpiReportStep } from '../../../scripts/orchestration/steps.ts';
+import { newReport } from '../../../scripts/orchestration/run-report.ts';
 import { formatSummary } from '../../../scripts/orchestration/summary.ts';
 
 function withDir(fn: (dir: string) => Promise<void>) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   databricksConfigFromEnv,
   quoteIdent,
+  qualifiedTableName,
   quotePath,
   rawZoneUploadPlan,
 } from '../../../scripts/lib/warehouse/databricks.ts';
@@ -123,6 +124,9 @@ test('upload plan: a volume path that is not a Unity Catalog volume is a usage e
 test('quoting: identifiers in backticks, paths as Spark string literals', () => {
   assert.equal(quoteIdent('flow_events'), '`flow_events`');
   assert.equal(quoteIdent('we`ird'), '`we``ird`');
+  assert.equal(qualifiedTableName('flow_events', 'main'), '`main`.`flow_events`', 'a bare name is in the marts schema');
+  assert.equal(qualifiedTableName('raw.flow_events', 'main'), '`raw`.`flow_events`');
+  assert.equal(qualifiedTableName('we`ird', 'my`schema'), '`my``schema`.`we``ird`');
   assert.equal(quotePath("/a/it's"), "'/a/it\\'s'");
   assert.equal(quotePath('/a\\b'), "'/a\\\\b'");
 });

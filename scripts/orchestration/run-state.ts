@@ -1,7 +1,12 @@
-// runs/pending-days.json: the run state. Days whose raw data changed but
-// whose models have not been rebuilt successfully yet, and whether the last
-// build still awaits its checks and report. A run that dies after loading,
-// during dbt or after dbt leaves them here, and the next run finishes the job.
+// The run state, one API over its two halves: runs/pending-days.json (the
+// days whose raw data changed but whose models have not been rebuilt
+// successfully yet, and whether the last build still awaits its checks and
+// report) and the loader's load records (loads/*.json), from which a load
+// killed midway is finished or undone. A run that dies while loading, during
+// dbt or after dbt leaves its days here, and the next run finishes the job.
+//
+// Every run under the lock starts with recoverRunState(), loads through
+// recordLoad(), and after dbt calls markBuilt() and then markValidated().
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, ExitCode } from '../lib/errors.ts';
@@ -9,9 +14,9 @@ import { layout } from '../lib/paths.ts';
 import { log } from '../lib/log.ts';
 import { writeFileAtomic } from '../lib/write-file.ts';
 import { recoverDataDir } from '../loader/manifest.ts';
-import { isDay, type DayRange } from './days.ts';
+import { isDay, type DayRange } from '../lib/days.ts';
 
-export interface PendingState {
+export interface RunState {
   /** days loaded but not yet built */
   days: string[];
   /**
@@ -26,11 +31,7 @@ export interface PendingState {
   unvalidated?: boolean;
 }
 
-export function pendingPath(dataDir: string): string {
-  return join(layout(dataDir).runs, 'pending-days.json');
-}
-
-function parsePending(text: string): PendingState | null {
+function parseRunState(text: string): RunState | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -40,7 +41,7 @@ function parsePending(text: string): PendingState | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const r = raw as Record<string, unknown>;
   const days = Array.isArray(r.days) ? r.days.filter((d): d is string => typeof d === 'string' && isDay(d)) : [];
-  const state: PendingState = { days };
+  const state: RunState = { days };
   if (typeof r.loadStartedAt === 'string') state.loadStartedAt = r.loadStartedAt;
   if (r.needsFullBuild) state.needsFullBuild = true;
   if (r.unvalidated) state.unvalidated = true;
@@ -52,47 +53,52 @@ function parsePending(text: string): PendingState | null {
  * hand) loses which days were pending: it is replaced by "rebuild every day
  * once", which is always correct, with a warning naming the file.
  */
-export function readPending(dataDir: string): PendingState {
-  const p = pendingPath(dataDir);
+export function readRunState(dataDir: string): RunState {
+  const p = layout(dataDir).pendingDays;
   if (!existsSync(p)) return { days: [] };
-  const state = parsePending(readFileSync(p, 'utf8'));
+  const state = parseRunState(readFileSync(p, 'utf8'));
   if (state) return state;
   log.warn(`${p} is damaged (not the run state's JSON): rebuilding every day once, then it is written anew`);
   return { days: [], needsFullBuild: true };
 }
 
-export function writePending(dataDir: string, state: PendingState): void {
-  const clean: PendingState = { days: [...new Set(state.days)].sort() };
+function writeRunState(dataDir: string, state: RunState): void {
+  const clean: RunState = { days: [...new Set(state.days)].sort() };
   if (state.loadStartedAt) clean.loadStartedAt = state.loadStartedAt;
   if (state.needsFullBuild) clean.needsFullBuild = true;
   if (state.unvalidated) clean.unvalidated = true;
-  writeFileAtomic(pendingPath(dataDir), JSON.stringify(clean, null, 2) + '\n');
+  writeFileAtomic(layout(dataDir).pendingDays, JSON.stringify(clean, null, 2) + '\n');
 }
 
 /**
  * The first step of every run under the lock, before anything is written:
- * temporary files of killed writes are removed, a load killed midway is
- * finished or undone (which also frees its staging space), and the days it
- * touched, or that a load committed by a run that died before recording
- * them touched, join the pending days. Writes the state only when it changed.
+ * damaged load records are set aside (or stop the run), temporary files of
+ * killed writes are removed, a load killed midway is finished or undone
+ * (which also frees its staging space), and the days it touched, or that a
+ * load committed by a run that died before recording them touched, join the
+ * pending days. Writes the state only when it changed.
  */
-export function recoverRun(dataDir: string): PendingState {
+export function recoverRunState(dataDir: string): RunState {
+  setAsideDamagedLoadRecords(dataDir);
   removeStaleTemporaries(dataDir);
   const recovered = recoverDataDir(dataDir);
-  const state = readPending(dataDir);
+  const state = readRunState(dataDir);
   const days = new Set([...state.days, ...recovered.days]);
   if (state.loadStartedAt) for (const d of daysCommittedSince(dataDir, state.loadStartedAt)) days.add(d);
-  const next: PendingState = { ...state, days: [...days] };
+  const next: RunState = { ...state, days: [...days] };
   delete next.loadStartedAt;
   if (recovered.loads.length) log.warn('finished or undid a load that was killed midway', { loads: recovered.loads, days: recovered.days });
-  if (recovered.loads.length || state.loadStartedAt || state.needsFullBuild || days.size !== state.days.length) writePending(dataDir, next);
+  if (recovered.loads.length || state.loadStartedAt || state.needsFullBuild || days.size !== state.days.length) writeRunState(dataDir, next);
   return next;
 }
 
+/** What a killed writeFileAtomic left: only whole files are written there (the lock, the key fingerprint, run-reports, run state, upload lists). */
 function removeStaleTemporaries(dataDir: string): void {
-  const runs = layout(dataDir).runs;
-  if (!existsSync(runs)) return;
-  for (const n of readdirSync(runs)) if (n.endsWith('.tmp')) rmSync(join(runs, n), { force: true });
+  const l = layout(dataDir);
+  for (const dir of [l.root, l.runs, l.uploads]) {
+    if (!existsSync(dir)) continue;
+    for (const n of readdirSync(dir)) if (n.endsWith('.tmp')) rmSync(join(dir, n), { force: true });
+  }
 }
 
 /** Days of the loads committed at or after `since` (a load started after its run's marker). */
@@ -144,34 +150,39 @@ export function setAsideDamagedLoadRecords(dataDir: string): void {
   }
 }
 
-/** Before loading: marks a load in progress (see loadStartedAt). */
-export function markLoadStarted(dataDir: string, state: PendingState): PendingState {
-  const next: PendingState = { ...state, loadStartedAt: new Date().toISOString() };
-  writePending(dataDir, next);
-  return next;
-}
-
-export function markLoadDone(dataDir: string, state: PendingState, daysTouched: string[]): PendingState {
-  const next: PendingState = { ...state, days: [...state.days, ...daysTouched] };
-  delete next.loadStartedAt;
-  writePending(dataDir, next);
-  return next;
+/**
+ * Runs a load, its days joining the pending days once it returns. While it
+ * runs the state carries a marker (loadStartedAt), so that a run dying in
+ * the load still leaves the days of what it committed pending.
+ */
+export async function recordLoad<R extends { daysTouched: string[] }>(
+  dataDir: string,
+  state: RunState,
+  load: () => Promise<R>,
+): Promise<{ result: R; state: RunState }> {
+  const started: RunState = { ...state, loadStartedAt: new Date().toISOString() };
+  writeRunState(dataDir, started);
+  const result = await load();
+  const done: RunState = { ...state, days: [...state.days, ...result.daysTouched] };
+  delete done.loadStartedAt;
+  writeRunState(dataDir, done);
+  return { result, state: done };
 }
 
 /** After a build in which every model built: forget the days it covered (keep any others); its checks are due. */
 export function markBuilt(dataDir: string, built: DayRange | 'all'): void {
-  const state = readPending(dataDir);
+  const state = readRunState(dataDir);
   if (built === 'all') {
-    writePending(dataDir, { days: [], loadStartedAt: state.loadStartedAt, unvalidated: true });
+    writeRunState(dataDir, { days: [], loadStartedAt: state.loadStartedAt, unvalidated: true });
     return;
   }
   const left = state.days.filter((d) => d < built.from || d > built.to);
-  writePending(dataDir, { ...state, days: left, unvalidated: true });
+  writeRunState(dataDir, { ...state, days: left, unvalidated: true });
 }
 
 /** After the checks of a finished build ran (whatever they found): nothing is left to validate. */
 export function markValidated(dataDir: string): void {
-  const state = readPending(dataDir);
+  const state = readRunState(dataDir);
   if (!state.unvalidated) return;
-  writePending(dataDir, { ...state, unvalidated: false });
+  writeRunState(dataDir, { ...state, unvalidated: false });
 }

@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   markBuilt,
-  markLoadDone,
-  markLoadStarted,
   markValidated,
-  pendingPath,
-  readPending,
-  recoverRun,
+  readRunState,
+  recordLoad,
+  recoverRunState,
   setAsideDamagedLoadRecords,
-} from '../../../scripts/orchestration/pending.ts';
+} from '../../../scripts/orchestration/run-state.ts';
+import { layout } from '../../../scripts/lib/paths.ts';
 import { configureLog } from '../../../scripts/lib/log.ts';
 import { CliError } from '../../../scripts/lib/errors.ts';
 
@@ -31,34 +30,41 @@ function writeRecord(dir: string, id: string, rec: Record<string, unknown>, suff
   return p;
 }
 
-test('pending days survive until a build covers them; a finished build awaits its checks', (t) => {
+test('pending days survive until a build covers them; a finished build awaits its checks', async (t) => {
   const dir = tmp(t);
-  assert.deepEqual(readPending(dir), { days: [] });
-  let s = markLoadStarted(dir, readPending(dir));
-  assert.ok(readPending(dir).loadStartedAt);
-  s = markLoadDone(dir, s, ['2017-03-03', '2017-03-01']);
-  assert.deepEqual(readPending(dir), { days: ['2017-03-01', '2017-03-03'] });
+  assert.deepEqual(readRunState(dir), { days: [] });
+  const { result, state } = await recordLoad(dir, readRunState(dir), async () => {
+    assert.ok(readRunState(dir).loadStartedAt, 'marked while the load runs');
+    return { daysTouched: ['2017-03-03', '2017-03-01'], loadId: 'L1' };
+  });
+  assert.equal(result.loadId, 'L1');
+  assert.deepEqual(state.days, ['2017-03-03', '2017-03-01']);
+  assert.deepEqual(readRunState(dir), { days: ['2017-03-01', '2017-03-03'] });
 
   markBuilt(dir, { from: '2017-03-02', to: '2017-03-05' });
-  assert.deepEqual(readPending(dir), { days: ['2017-03-01'], unvalidated: true }, 'days outside the built range stay; checks are due');
+  assert.deepEqual(readRunState(dir), { days: ['2017-03-01'], unvalidated: true }, 'days outside the built range stay; checks are due');
   markValidated(dir);
-  assert.deepEqual(readPending(dir), { days: ['2017-03-01'] });
+  assert.deepEqual(readRunState(dir), { days: ['2017-03-01'] });
   markBuilt(dir, 'all');
-  assert.deepEqual(readPending(dir), { days: [], unvalidated: true });
+  assert.deepEqual(readRunState(dir), { days: [], unvalidated: true });
 });
 
-test('a run that died during its load: the days of the loads committed since its marker are pending, not every day', (t) => {
+test('a run that died during its load: the days of the loads committed since its marker are pending, not every day', async (t) => {
   const dir = tmp(t);
   writeRecord(dir, 'L1', { started_at: '2017-03-01T00:00:00.000Z', committed_at: '2017-03-01T00:01:00.000Z', days_touched: ['2017-02-01'] });
-  const marker = markLoadStarted(dir, { days: ['2017-02-10'] });
   // the load committed, the run died before recording its days
-  writeRecord(dir, 'L2', { started_at: new Date(Date.parse(marker.loadStartedAt!) + 5).toISOString(), committed_at: 'x', days_touched: ['2017-03-04'] });
-  const s = recoverRun(dir);
+  const died = recordLoad(dir, { days: ['2017-02-10'] }, async () => {
+    const marker = readRunState(dir).loadStartedAt!;
+    writeRecord(dir, 'L2', { started_at: new Date(Date.parse(marker) + 5).toISOString(), committed_at: 'x', days_touched: ['2017-03-04'] });
+    throw new Error('killed');
+  });
+  await assert.rejects(died, /killed/);
+  const s = recoverRunState(dir);
   assert.deepEqual(s, { days: ['2017-02-10', '2017-03-04'] });
-  assert.deepEqual(readPending(dir), { days: ['2017-02-10', '2017-03-04'] }, 'written, without the marker and without a full build');
+  assert.deepEqual(readRunState(dir), { days: ['2017-02-10', '2017-03-04'] }, 'written, without the marker and without a full build');
 });
 
-test('a load killed before its commit is finished by recovery, and exactly its days become pending', (t) => {
+test('a load killed before its commit is finished by recovery, and exactly its days become pending', async (t) => {
   const dir = tmp(t);
   mkdirSync(join(dir, '.staging', 'L3'), { recursive: true });
   writeFileSync(join(dir, '.staging', 'L3', 'a.parquet'), 'x');
@@ -67,8 +73,8 @@ test('a load killed before its commit is finished by recovery, and exactly its d
     days_touched: ['2017-03-06'],
     moves: [{ staged: '.staging/L3/a.parquet', target: 'raw/flow_events/day=2017-03-06/L3.parquet' }],
   }, '.json.pending');
-  markLoadStarted(dir, { days: [] });
-  const s = recoverRun(dir);
+  await assert.rejects(recordLoad(dir, { days: [] }, () => Promise.reject(new Error('killed'))));
+  const s = recoverRunState(dir);
   assert.deepEqual(s.days, ['2017-03-06']);
   assert.equal(s.needsFullBuild, undefined);
   assert.ok(existsSync(join(dir, 'raw', 'flow_events', 'day=2017-03-06', 'L3.parquet')), 'rolled forward');
@@ -78,22 +84,28 @@ test('a load killed before its commit is finished by recovery, and exactly its d
 test('a damaged run state is replaced by one full build; temporary files of killed writes are removed', (t) => {
   const dir = tmp(t);
   mkdirSync(join(dir, 'runs'));
-  writeFileSync(pendingPath(dir), '{"days": ["2017-03-0');
+  writeFileSync(layout(dir).pendingDays, '{"days": ["2017-03-0');
   writeFileSync(join(dir, 'runs', 'pending-days.json.123.tmp'), '{');
-  assert.deepEqual(readPending(dir), { days: [], needsFullBuild: true });
-  recoverRun(dir);
-  assert.deepEqual(JSON.parse(readFileSync(pendingPath(dir), 'utf8')), { days: [], needsFullBuild: true });
+  mkdirSync(join(dir, 'uploads'));
+  writeFileSync(join(dir, 'uploads', 'abc.txt.123.tmp'), 'raw/');
+  writeFileSync(join(dir, 'fxa-metrics.lock.123.tmp'), '{');
+  writeFileSync(join(dir, 'key-fingerprint.123.tmp'), '');
+  assert.deepEqual(readRunState(dir), { days: [], needsFullBuild: true });
+  recoverRunState(dir);
+  assert.deepEqual(JSON.parse(readFileSync(layout(dir).pendingDays, 'utf8')), { days: [], needsFullBuild: true });
   assert.deepEqual(readdirSync(join(dir, 'runs')), ['pending-days.json']);
+  assert.deepEqual(readdirSync(join(dir, 'uploads')), []);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
   markBuilt(dir, 'all');
-  assert.deepEqual(readPending(dir), { days: [], unvalidated: true });
+  assert.deepEqual(readRunState(dir), { days: [], unvalidated: true });
 });
 
-test('a damaged committed load record is set aside; a damaged pending one stops the run naming it', (t) => {
+test('recovery sets a damaged committed load record aside; a damaged pending one stops the run naming it', (t) => {
   const dir = tmp(t);
   const good = writeRecord(dir, 'L1', { started_at: 'x', days_touched: [] });
   mkdirSync(join(dir, 'loads'), { recursive: true });
   writeFileSync(join(dir, 'loads', 'L2.json'), '{"load_id": "L2", "fi');
-  setAsideDamagedLoadRecords(dir);
+  recoverRunState(dir);
   assert.deepEqual(readdirSync(join(dir, 'loads')).sort(), ['L1.json', 'L2.json.damaged']);
   assert.ok(existsSync(good));
 

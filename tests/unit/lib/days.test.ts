@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, chunkRange, coveringRange, isDay, parseDayFlag } from '../../../scripts/orchestration/days.ts';
+import { addDays, chunkRange, coveringRange, isDay, parseDayFlag } from '../../../scripts/lib/days.ts';
 import { CliError } from '../../../scripts/lib/errors.ts';
 
 test('isDay accepts real dates only', () => {

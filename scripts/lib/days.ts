@@ -1,5 +1,5 @@
 // Day arithmetic for builds: days are UTC calendar dates written YYYY-MM-DD.
-import { usageError } from '../lib/errors.ts';
+import { usageError } from './errors.ts';
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 const MS_PER_DAY = 86_400_000;

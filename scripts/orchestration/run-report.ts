@@ -1,6 +1,6 @@
-// The run report: <data dir>/runs/<run-id>.json, one per nightly/build/
-// backfill run, written even when the run does nothing or fails.
-import { join } from 'node:path';
+// The run-report: <data dir>/runs/<run-id>.json, one per nightly/build/
+// backfill run, written even when the run does nothing or fails, and the one
+// setter of a run's outcome (raise).
 import { randomBytes } from 'node:crypto';
 import { layout } from '../lib/paths.ts';
 import { redact } from '../lib/secrets.ts';
@@ -8,9 +8,9 @@ import { log } from '../lib/log.ts';
 import { writeFileAtomic } from '../lib/write-file.ts';
 import type { DbtSummary } from './dbt-results.ts';
 import type { Finding } from './validate.ts';
-import type { DayRange } from './days.ts';
+import type { DayRange } from '../lib/days.ts';
 import type { LoadCounts, LoadedFile } from '../loader/counts.ts';
-import { CliError, ExitCode } from '../lib/errors.ts';
+import { ExitCode } from '../lib/errors.ts';
 
 export type RunStatus = 'ok' | 'noop' | 'dbt_failed' | 'data_checks_failed' | 'failed' | 'interrupted';
 
@@ -81,7 +81,7 @@ export function newReport(command: string, dataDir: string, target: string): Run
 }
 
 export function reportPath(dataDir: string, runId: string): string {
-  return join(layout(dataDir).runs, `${runId}.json`);
+  return layout(dataDir).runReport(runId);
 }
 
 /** Serialised through redact(): a secret that slipped into a dbt message never reaches the file. */
@@ -107,17 +107,31 @@ export function finishReport(report: RunReport): string | null {
   } catch (e) {
     const problem = `run report not written: ${(e as Error).message}`;
     log.error(problem);
-    report.problems.push(problem);
-    if (report.exitCode === ExitCode.ok || report.exitCode === ExitCode.dataChecks) report.exitCode = ExitCode.failure;
-    if (report.status === 'ok' || report.status === 'noop') report.status = 'failed';
+    raise(report, ExitCode.failure, problem);
     return null;
   }
 }
 
-/** Marks a report failed by `e`, with the exit code the command will end with. */
-export function recordFailure(report: RunReport, e: unknown, message?: string): void {
-  report.exitCode = e instanceof CliError ? e.exitCode : ExitCode.failure;
-  report.status = 'failed';
-  report.problems.push((e as Error).message);
-  if (message) report.message = message;
+/** How bad an exit code is: ok < data checks < failure < a run that could not go on (usage, lock, signal). */
+function codeRank(code: number): number {
+  if (code === ExitCode.ok) return 0;
+  if (code === ExitCode.dataChecks) return 1;
+  if (code === ExitCode.failure) return 2;
+  return 3;
+}
+
+const STATUS_RANK: Record<RunStatus, number> = { ok: 0, noop: 0, data_checks_failed: 1, dbt_failed: 2, failed: 3, interrupted: 4 };
+
+/**
+ * The one setter of a run's outcome. Every problem is kept; the exit code
+ * names the worst of them, so a dbt failure outranks failed data checks
+ * whatever the order. `status` is what the problem makes of the run, the
+ * worse status winning again. Without one (a problem found after the run's
+ * work: the KPI report, the run-report's own write) an ok run becomes
+ * 'failed' and an earlier failure keeps its status.
+ */
+export function raise(report: RunReport, exitCode: number, problem: string, status?: Exclude<RunStatus, 'ok' | 'noop'>): void {
+  report.problems.push(problem);
+  if (codeRank(exitCode) >= codeRank(report.exitCode)) report.exitCode = exitCode;
+  if (status ? STATUS_RANK[status] >= STATUS_RANK[report.status] : STATUS_RANK[report.status] === 0) report.status = status ?? 'failed';
 }
