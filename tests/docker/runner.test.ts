@@ -13,7 +13,7 @@ import { CLI, cli, cliEnv, compareWarehouses, feed, makeLogs, projectRoot, tempD
 import { dockerImageConfig, dockerImageTag } from '../../scripts/lib/dbt-docker.ts';
 import { runDbt } from '../../scripts/lib/dbt.ts';
 import { sqlString } from '../../scripts/loader/sql.ts';
-import type { RunReport } from '../../scripts/orchestration/report.ts';
+import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 const TOKEN = 'dapi-docker-test-token-7c1e';
 const DATABRICKS = { DATABRICKS_HOST: 'dbc-docker-test.invalid', DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/test', DATABRICKS_TOKEN: TOKEN };
