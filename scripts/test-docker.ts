@@ -47,7 +47,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => void cleanup().finally(() => process.exit(1)));
 }
 
-let status = 1;
+let status: number;
 let skipped = false;
 try {
   let why: string | null = null;

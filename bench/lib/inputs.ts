@@ -36,7 +36,7 @@ async function generator(): Promise<Generator> {
   try {
     return (await import('../../scripts/generator/index.ts')) as unknown as Generator;
   } catch (e) {
-    throw new Error(`the log generator (scripts/generator/index.ts) cannot be loaded: ${(e as Error).message}`);
+    throw new Error(`the log generator (scripts/generator/index.ts) cannot be loaded: ${(e as Error).message}`, { cause: e });
   }
 }
 

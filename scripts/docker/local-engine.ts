@@ -168,7 +168,7 @@ export async function stopEngine(e: LocalEngine): Promise<void> {
     .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
     .filter((m): m is string => !!m && (m === e.dir || m.startsWith(e.dir + '/')))
     .sort((a, b) => b.length - a.length);
-  for (const m of mounts) run('umount', [m]).status === 0 || run('umount', ['-l', m]);
+  for (const m of mounts) if (run('umount', [m]).status !== 0) run('umount', ['-l', m]);
   rmSync(e.dir, { recursive: true, force: true });
 }
 

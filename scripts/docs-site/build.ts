@@ -8,6 +8,7 @@ import { CliError, ExitCode } from '../lib/errors.ts';
 import { layout } from '../lib/paths.ts';
 import { runDbt, type DbtRun } from '../lib/dbt.ts';
 import type { WarehouseTarget } from '../lib/warehouse/index.ts';
+import { stripAnsi } from '../lib/ansi.ts';
 
 /** static_index.html embeds manifest and catalog; index.html reads the two JSON files beside it. */
 export const SITE_FILES = ['static_index.html', 'index.html', 'manifest.json', 'catalog.json'] as const;
@@ -46,15 +47,13 @@ export async function buildDocsSite(opts: DocsSiteOptions): Promise<DocsSite> {
   return { dir: l.dbtDocs, staticIndex: join(l.dbtDocs, 'static_index.html'), index: join(l.dbtDocs, 'index.html') };
 }
 
-const ANSI = /\x1b\[[0-9;]*m/g;
 const CLOCK = /^\d\d:\d\d:\d\d\s+/;
 /** dbt's section headers ("Runtime Error", "Compilation Error") say less than the line after them. */
 const HEADER_ONLY = /^[A-Za-z ]*Error$/;
 
 /** The line of dbt's output that best says what went wrong. */
 export function dbtErrorLine(run: Pick<DbtRun, 'stdout' | 'stderr'>): string {
-  const lines = `${run.stdout}\n${run.stderr}`
-    .replace(ANSI, '')
+  const lines = stripAnsi(`${run.stdout}\n${run.stderr}`)
     .split('\n')
     .map((s) => s.replace(CLOCK, '').trim())
     .filter((s) => s.length > 0);

@@ -1,6 +1,7 @@
 // Reads dbt's run_results.json into what a run-report needs, and tells model
 // errors (exit 1) from failing data tests (exit 3).
 import type { DbtRun, RunResults } from '../lib/dbt.ts';
+import { stripAnsi } from '../lib/ansi.ts';
 
 export interface NodeResult {
   unique_id: string;
@@ -86,8 +87,7 @@ export function modelsBuilt(s: DbtSummary): boolean {
 }
 
 function lastLines(text: string, n: number): string {
-  return text
-    .replace(/\x1b\[[0-9;]*m/g, '')
+  return stripAnsi(text)
     .split('\n')
     .map((l) => l.trimEnd())
     .filter((l) => l.length > 0)

@@ -40,7 +40,7 @@ export async function runLocked(
       markInterrupted(report, signal);
       finishReport(report);
     };
-    let reportFile: string | null = null;
+    let reportFile: string | null;
     try {
       // A load killed midway may have left files in raw/ before its commit:
       // finish or undo it before anything reads the raw zone (its days join the pending days).

@@ -10,6 +10,7 @@ import { readTableContracts } from './table-contracts.ts';
 import { validateWarehouse } from './validate.ts';
 import { raise, type RunReport, type BuildSection } from './run-report.ts';
 import type { DayRange } from '../lib/days.ts';
+import { stripAnsi } from '../lib/ansi.ts';
 
 export interface BuildStepOptions {
   dataDir: string;
@@ -107,5 +108,5 @@ function knownCause(output: string): string | null {
 
 function lastMeaningfulLine(s: string): string {
   const lines = s.split('\n').filter((l) => /error|fail|could not|not found/i.test(l));
-  return (lines.pop() ?? s.split('\n').pop() ?? '').replace(/\x1b\[[0-9;]*m/g, '').trim().slice(0, 300);
+  return stripAnsi(lines.pop() ?? s.split('\n').pop() ?? '').trim().slice(0, 300);
 }
