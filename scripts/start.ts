@@ -42,7 +42,7 @@ const run = spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, env,
 const warehouse = layout(dataDir).warehouse;
 if (existsSync(warehouse)) {
   say(`\nDuckDB warehouse: ${warehouse}`);
-  say(`  look inside:  ${relative(process.cwd(), join(projectRoot, '.venv', 'bin', 'python'))} -c "import duckdb; print(duckdb.connect('${relative(process.cwd(), warehouse)}', read_only=True).sql('select * from main.flow_metadata limit 5'))"`);
+  say(`  look inside:  npx fxa-metrics sql --data-dir ${relative(process.cwd(), dataDir) || '.'} "select * from main.flow_metadata limit 5"`);
   say(`  check it:     npx fxa-metrics validate --data-dir ${relative(process.cwd(), dataDir) || '.'}`);
 }
 
