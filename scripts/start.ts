@@ -10,7 +10,7 @@ import { generateLogs } from './generator/index.ts';
 import { projectRoot } from './setup/python-env.ts';
 import { HMAC_KEY_ENV } from './loader/key.ts';
 import { layout } from './lib/paths.ts';
-import { latestKpiReport } from './report/run-step.ts';
+import { latestKpiReport } from './kpi-report/run-step.ts';
 
 const SAMPLE = { start: '2017-03-01', days: 7, users: 2000, seed: 1 };
 // Only ever used for the generated sample data, and only when no key is set.

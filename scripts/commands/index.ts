@@ -7,9 +7,9 @@ import { register as build } from './build.ts';
 import { register as backfill } from './backfill.ts';
 import { register as validate } from './validate.ts';
 import { register as docs } from './docs.ts';
-import { register as report } from './report.ts';
+import { register as kpiReport } from './kpi-report.ts';
 import { register as sql } from './sql.ts';
 
 export function registerCommands(program: Command): void {
-  for (const register of [load, generate, nightly, build, backfill, validate, report, docs, sql]) register(program);
+  for (const register of [load, generate, nightly, build, backfill, validate, kpiReport, docs, sql]) register(program);
 }

@@ -12,6 +12,8 @@ interface NightlyFlags extends CommonFlags {
   hmacKeyFile?: string;
   maxRejectRate: string;
   sample: string;
+  kpiReport: boolean;
+  /** the old name of --no-kpi-report */
   report: boolean;
 }
 
@@ -24,7 +26,8 @@ export function register(program: Command): void {
     .option('--hmac-key-file <file>', 'file holding the uid HMAC key (default: $FXA_UID_HMAC_KEY)')
     .option('--max-reject-rate <rate>', 'fail the data checks (exit 3) when rejected/read lines exceed this share', '0.01')
     .option('--sample <n>', 'rows per table checked against its row schema', String(DEFAULT_SAMPLE))
-    .option('--no-report', 'do not write the KPI report <data-dir>/runs/<run-id>.report.html');
+    .option('--no-kpi-report', 'do not write the KPI report <data-dir>/runs/<run-id>.report.html')
+    .option('--no-report', 'the same as --no-kpi-report (its earlier name)');
   addCommonOptions(cmd).addHelpText(
     'after',
     `
@@ -32,7 +35,7 @@ Days rebuilt: one contiguous range from the earliest to the latest day touched
 (a late file for an early day widens it), plus days left by an interrupted run
 (<data-dir>/runs/pending-days.json). Nothing new and no --date: does nothing,
 exit 0. Run-report: <data-dir>/runs/<run-id>.json; after a build, also the KPI
-report <data-dir>/runs/<run-id>.report.html (not with --no-report; if it
+report <data-dir>/runs/<run-id>.report.html (not with --no-kpi-report; if it
 cannot be written the data stays built and the run exits 1).`,
   );
   cmd.action(
@@ -48,7 +51,7 @@ cannot be written the data stays built and the run exits 1).`,
         sample: parsePositiveInt('--sample', flags.sample, 0),
         // the loader's progress lines are plain text: keep them out of JSON logs
         progress: flags.logFormat === 'json' ? 'never' : 'auto',
-        report: flags.report,
+        kpiReport: flags.kpiReport && flags.report,
       });
       return finishRun(outcome, flags);
     }),

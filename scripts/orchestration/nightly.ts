@@ -31,7 +31,7 @@ export interface NightlyOptions {
   sample: number;
   progress?: 'auto' | 'never';
   /** write the KPI report next to the run-report (default true) */
-  report?: boolean;
+  kpiReport?: boolean;
 }
 
 /** Everything that can be wrong with the invocation, checked before the lock is taken or anything written. */
@@ -103,7 +103,7 @@ async function nightlySteps(report: RunReport, recovered: RunState, opts: Nightl
     if (complete) markValidated(opts.dataDir);
   }
   // only over completely built tables; the data is committed, so a failing report cannot undo it
-  if (complete && opts.report !== false) await kpiReportStep(report, { dataDir: opts.dataDir, target: opts.target });
+  if (complete && opts.kpiReport !== false) await kpiReportStep(report, { dataDir: opts.dataDir, target: opts.target });
   report.message = describe(report, needsBuild ? range : null, full, needsBuild);
 }
 

@@ -4,7 +4,7 @@ import { ExitCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { runDbt } from '../lib/dbt.ts';
 import { openWarehouse, type WarehouseTarget } from '../lib/warehouse/index.ts';
-import { writeRunKpiReport } from '../report/run-step.ts';
+import { writeRunKpiReport } from '../kpi-report/run-step.ts';
 import { summariseDbt, modelsBuilt, type DbtSummary } from './dbt-results.ts';
 import { readTableContracts } from './table-contracts.ts';
 import { validateWarehouse } from './validate.ts';

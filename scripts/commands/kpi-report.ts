@@ -1,4 +1,4 @@
-// `fxa-metrics report`: the KPI report as one self-contained HTML file.
+// `fxa-metrics kpi-report` (alias `report`): the KPI report as one self-contained HTML file.
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { action } from '../lib/command.ts';
@@ -6,11 +6,11 @@ import { log } from '../lib/log.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { checkTargetConfig, openWarehouse } from '../lib/warehouse/index.ts';
 import { resolveTarget, startLogging } from '../orchestration/cli-options.ts';
-import { writeKpiReport } from '../report/index.ts';
-import { parseRangeFlags } from '../report/range.ts';
+import { writeKpiReport } from '../kpi-report/index.ts';
+import { parseRangeFlags } from '../kpi-report/range.ts';
 import type { LogFormat } from '../lib/log.ts';
 
-interface ReportFlags {
+interface KpiReportFlags {
   dataDir?: string;
   target?: string;
   out: string;
@@ -21,8 +21,9 @@ interface ReportFlags {
 
 export function register(program: Command): void {
   const cmd = program
-    .command('report')
-    .description('Write the KPI report (charts and tables of the KPI marts) as one HTML file that opens without network.')
+    .command('kpi-report')
+    .alias('report')
+    .description('Write the KPI report (charts and tables of the KPI marts) as one HTML file that opens without network (alias: report).')
     .requiredOption('--out <file>', 'the HTML file to write (replaced when it exists)')
     .option('--from <YYYY-MM-DD>', 'first day shown (default: the first day in the KPI tables)')
     .option('--to <YYYY-MM-DD>', 'last day shown, included (default: the last day in the KPI tables)')
@@ -38,7 +39,7 @@ KPIs. Exit 2 when a flag is bad or the KPI tables are not built yet (run
 writes the report, saying "no data in range".`,
   );
   cmd.action(
-    action(async (flags: ReportFlags) => {
+    action(async (flags: KpiReportFlags) => {
       startLogging(flags);
       const range = parseRangeFlags(flags);
       const target = resolveTarget(flags.target);
@@ -47,7 +48,7 @@ writes the report, saying "no data in range".`,
       try {
         const written = await writeKpiReport(wh, resolve(flags.out), range);
         const days = written.range ? `${written.range.from}..${written.range.to}` : 'no data';
-        log.info(`report: ${written.path} (${days}; ${written.chartsWithData} of ${written.charts} charts with data)`);
+        log.info(`KPI report: ${written.path} (${days}; ${written.chartsWithData} of ${written.charts} charts with data)`);
         process.stdout.write(`${written.path}\n`);
       } finally {
         await wh.close();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { projectRoot, venvBin } from '../../../scripts/setup/python-env.ts';
-import { DAY_RANGE_SQL, REPORT_SQL } from '../../../scripts/report/queries.ts';
+import { DAY_RANGE_SQL, REPORT_SQL } from '../../../scripts/kpi-report/queries.ts';
 
 /** Statements sqlfluff's Spark SQL grammar cannot parse (by their first words). */
 function unparsableInSpark(statements: string[]): string[] {

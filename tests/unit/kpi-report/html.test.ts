@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeHtml, jsonForScript, renderReportHtml } from '../../../scripts/report/html.ts';
-import { readAssets } from '../../../scripts/report/assets.ts';
-import { shapeReport, type ReportData } from '../../../scripts/report/shape.ts';
-import type { KpiData } from '../../../scripts/report/queries.ts';
+import { escapeHtml, jsonForScript, renderReportHtml } from '../../../scripts/kpi-report/html.ts';
+import { readAssets } from '../../../scripts/kpi-report/assets.ts';
+import { shapeReport, type ReportData } from '../../../scripts/kpi-report/shape.ts';
+import type { KpiData } from '../../../scripts/kpi-report/queries.ts';
 
 const HOSTILE = '</script><script>alert(1)</script>';
 const noData: KpiData = { engagement: [], multiDevice: [], timeToConnect: [], funnelSteps: [], entrypoints: [], outcomesByDay: [], errors: [] };

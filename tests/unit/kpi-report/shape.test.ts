@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { funnelConversions, isEmptyChart, shapeReport, topN, TOP_ERRORS } from '../../../scripts/report/shape.ts';
-import { formatValue } from '../../../scripts/report/format.ts';
-import type { KpiData } from '../../../scripts/report/queries.ts';
+import { funnelConversions, isEmptyChart, shapeReport, topN, TOP_ERRORS } from '../../../scripts/kpi-report/shape.ts';
+import { formatValue } from '../../../scripts/kpi-report/format.ts';
+import type { KpiData } from '../../../scripts/kpi-report/queries.ts';
 
 const noData: KpiData = { engagement: [], multiDevice: [], timeToConnect: [], funnelSteps: [], entrypoints: [], outcomesByDay: [], errors: [] };
 const range = { from: '2017-03-01', to: '2017-03-02' };

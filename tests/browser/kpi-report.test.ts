@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Page } from 'playwright-core';
 import { openInChromium } from './chromium.ts';
 import { cli, feed, makeLogs, projectRoot, tempDir } from '../integration/nightly-helpers.ts';
-import { makeKpiWarehouse, sampleRows } from '../unit/report/kpi-fixture.ts';
+import { makeKpiWarehouse, sampleRows } from '../unit/kpi-report/kpi-fixture.ts';
 import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 const ARTIFACTS = join(projectRoot, 'test-artifacts');
@@ -222,9 +222,9 @@ test('the report of a real pipeline: every chart drawn, numbers equal to SQL, no
     const input = join(dir, 'input');
     const data = join(dir, 'data');
 
-    // nightly with --no-report writes none
+    // nightly with --no-kpi-report writes none
     feed(files.slice(0, 2), input);
-    const first = cli(['nightly', '--input', input, '--data-dir', data, '--no-report', '--json']);
+    const first = cli(['nightly', '--input', input, '--data-dir', data, '--no-kpi-report', '--json']);
     assert.equal(first.code, 0, first.stderr);
     assert.equal((JSON.parse(first.stdout) as RunReport).kpiReport, undefined);
     assert.deepEqual(readdirSync(join(data, 'runs')).filter((f) => f.endsWith('.html')), []);

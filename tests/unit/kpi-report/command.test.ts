@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeKpiWarehouse, sampleRows } from './kpi-fixture.ts';
-import type { ReportData } from '../../../scripts/report/shape.ts';
+import type { ReportData } from '../../../scripts/kpi-report/shape.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(root, 'bin', 'fxa-metrics.mjs');

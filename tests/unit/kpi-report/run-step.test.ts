@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeKpiWarehouse, sampleRows } from './kpi-fixture.ts';
-import { kpiReportPath, latestKpiReport } from '../../../scripts/report/run-step.ts';
+import { kpiReportPath, latestKpiReport } from '../../../scripts/kpi-report/run-step.ts';
 import { kpiReportStep } from '../../../scripts/orchestration/steps.ts';
 import { newReport } from '../../../scripts/orchestration/run-report.ts';
 import { formatSummary } from '../../../scripts/orchestration/summary.ts';
