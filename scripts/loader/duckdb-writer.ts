@@ -26,15 +26,15 @@ export async function openDuckDb(settings: Record<string, string> = {}): Promise
 }
 
 /**
- * Settings of the load's DuckDB (the scan and the writer). A production day
- * is tens of millions of rows: the duplicate check (an aggregate over every
+ * Settings of the DuckDB that writes a load's Parquet. A production day is
+ * tens of millions of rows: the duplicate check (an aggregate over every
  * staged row) must be able to spill, or it fails for lack of memory.
- * Spilling is safe because no operator that can spill ever holds a raw uid:
- * the scan HMACs them in its own projection. The spill files stay in the
- * load's staging dir and go with it. FXA_LOADER_MEMORY_LIMIT overrides the
- * default memory cap.
+ * Spilling is safe here because this DuckDB only ever reads staged rows,
+ * whose uids are HMACed (the scan runs in a DuckDB of its own that cannot
+ * spill: scan.ts). The spill files stay in the load's staging dir and go
+ * with it. FXA_LOADER_MEMORY_LIMIT overrides the default memory cap.
  */
-export function loadDuckDbSettings(stagingDir: string): Record<string, string> {
+function writerSettings(stagingDir: string): Record<string, string> {
   return {
     memory_limit: process.env.FXA_LOADER_MEMORY_LIMIT ?? '2GB',
     temp_directory: join(stagingDir, 'duckdb-spill'),
@@ -102,7 +102,7 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
   private readonly sources: string[] = [];
 
   constructor(
-    private readonly opts: { dataDir: string; loadId: string; stagingDir: string; instance: DuckDBInstance },
+    private readonly opts: { dataDir: string; loadId: string; stagingDir: string },
   ) {
     mkdirSync(opts.stagingDir, { recursive: true });
     this.tables = {
@@ -150,7 +150,8 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
       daysTouched: [],
     };
     const days = new Set<string>();
-    const con = await this.opts.instance.connect();
+    const instance = await openDuckDb(writerSettings(this.opts.stagingDir));
+    const con = await instance.connect();
     try {
       {
         await this.createSources(con);
@@ -171,6 +172,7 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
       }
     } finally {
       con.closeSync();
+      instance.closeSync();
     }
     summary.daysTouched = [...days].sort();
     return summary;

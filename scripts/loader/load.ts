@@ -9,7 +9,7 @@ import { log } from '../lib/log.ts';
 import { layout, RAW_TABLES } from '../lib/paths.ts';
 import { addCounts, zeroCounts, type LoadCounts, type LoadedFile } from './counts.ts';
 import { crashPoint } from './crash.ts';
-import { DuckDbRawZoneWriter, loadDuckDbSettings, openDuckDb } from './duckdb-writer.ts';
+import { DuckDbRawZoneWriter, openDuckDb } from './duckdb-writer.ts';
 import { listLogFiles } from './files.ts';
 import { makeChunkProcessor, makeLineSetProcessor, type ChunkResult } from './chunk.ts';
 import { readLineChunks, readSelectedLines, sha256File } from './lines.ts';
@@ -26,7 +26,7 @@ import {
 import { makeUidHasher, scrubUidLikeRuns } from './privacy.ts';
 import { createProgress, type Progress, type ProgressMode } from './progress.ts';
 import { QuarantineWriter } from './quarantine.ts';
-import { ScanRefused, Scanner, type FileScan, type PieceSummary } from './scan.ts';
+import { SCAN_DUCKDB_SETTINGS, ScanRefused, Scanner, type FileScan, type PieceSummary } from './scan.ts';
 import { makeDayOf, type RawZoneWriter } from './writer.ts';
 
 export interface LoadOptions {
@@ -214,14 +214,19 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   const l = layout(dataDir);
   const stagingDir = join(l.staging, loadId);
   mkdirSync(stagingDir, { recursive: true });
-  const instance = await openDuckDb(loadDuckDbSettings(stagingDir));
-  const writer = new DuckDbRawZoneWriter({ dataDir, loadId, stagingDir, instance });
+  const writer = new DuckDbRawZoneWriter({ dataDir, loadId, stagingDir });
   const quarantine = new QuarantineWriter(join(stagingDir, 'quarantine.ndjson'));
   const progress = createProgress(opts.progress, toLoad.reduce((a, f) => a + f.bytes, 0));
 
   let record: LoadRecord;
   try {
-    await stageFiles(toLoad, opts.hmacKey, loadId, new Scanner(instance, opts.hmacKey, stagingDir), writer, quarantine, progress);
+    // raw uids are in this DuckDB, which cannot spill; it is closed before the writer's opens
+    const scanDb = await openDuckDb(SCAN_DUCKDB_SETTINGS);
+    try {
+      await stageFiles(toLoad, opts.hmacKey, loadId, new Scanner(scanDb, opts.hmacKey, stagingDir), writer, quarantine, progress);
+    } finally {
+      scanDb.closeSync();
+    }
     progress.done();
     quarantine.close();
     const staged = writer.staged();
@@ -254,11 +259,9 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
     progress.done();
     quarantine.close();
     await writer.abort();
-    instance.closeSync();
     removeStaging(dataDir, loadId);
     throw e;
   }
-  instance.closeSync();
   crashPoint('before-commit');
   commitRecord(dataDir, record);
 

@@ -27,8 +27,22 @@ import { hmacPads, readEventSchemas, scanSql, type EventSchemas } from './scan-s
 import { sqlString } from './sql.ts';
 import { LINE_BITS } from './staged-csv.ts';
 
+/**
+ * The scan's DuckDB holds raw uids (until its projection HMACs them) and raw
+ * lines in its read buffers, which its buffer manager would write to a temp
+ * file under memory pressure: so it has no temp directory and no temp space
+ * (a query that would spill fails, and the file is read line by line), and a
+ * fixed memory cap that a scan fits in with room (a piece streams through).
+ */
+export const SCAN_DUCKDB_SETTINGS: Record<string, string> = {
+  temp_directory: '',
+  max_temp_directory_size: '0B',
+  memory_limit: '1GB',
+  preserve_insertion_order: 'false',
+};
+
 /** Longest line DuckDB is given (its maximum_object_size); a longer one is explained by JavaScript. */
-export const MAX_LINE_BYTES = 16 << 20;
+export const MAX_LINE_BYTES = 4 << 20;
 /** A plain file larger than this is read by two queries at once. */
 export const SPLIT_BYTES = 64 << 20;
 
@@ -142,7 +156,10 @@ async function openPipeWriter(path: string, gaveUp: () => boolean): Promise<Sock
     if (gaveUp()) return null;
     try {
       const fd = openSync(path, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
-      return new Socket({ fd, readable: false, writable: true });
+      const sock = new Socket({ fd, readable: false, writable: true });
+      // errors (EPIPE when DuckDB stops reading) reach the writes' callbacks
+      sock.on('error', () => {});
+      return sock;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e;
     }
