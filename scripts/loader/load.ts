@@ -26,7 +26,7 @@ import {
 import { makeUidHasher, scrubUidLikeRuns } from './privacy.ts';
 import { createProgress, type Progress, type ProgressMode } from './progress.ts';
 import { QuarantineWriter } from './quarantine.ts';
-import { SCAN_DUCKDB_SETTINGS, ScanRefused, Scanner, type FileScan, type PieceSummary } from './scan.ts';
+import { SCAN_DUCKDB_SETTINGS, ScanRefused, Scanner, type FileScan, type ScanSummary } from './scan.ts';
 import { makeDayOf, type RawZoneWriter } from './writer.ts';
 
 export interface LoadOptions {
@@ -94,7 +94,7 @@ function logWholeFileFallback(path: string, error: unknown, hmacKey: string): vo
 
 /**
  * The one load path, file by file in input order: DuckDB scans the file
- * (scan.ts) into staged rows, while this thread checksums and numbers its
+ * (scan.ts) into staged rows while this thread checksums it and counts its
  * lines; then the lines DuckDB did not accept are read again and explained
  * here (chunk.ts), which writes their quarantine records (or, for the few
  * it accepts, their rows). A file DuckDB cannot read as numbered lines is
@@ -114,37 +114,32 @@ async function stageFiles(
   let perLine: ReturnType<typeof makeChunkProcessor> | null = null;
   for (let fileIndex = 0; fileIndex < toLoad.length; fileIndex++) {
     const file = toLoad[fileIndex];
-    let pieces: PieceSummary[] | null = null;
+    let summary: ScanSummary | null = null;
     let scanned: FileScan | null = null;
     try {
       scanned = await scanner.scanFile(fileIndex, file.path, (n) => progress.bytes(n));
-      pieces = await scanner.summarise(scanned, fileIndex);
+      summary = await scanner.summarise(scanned, fileIndex);
     } catch (e) {
       if (!(e instanceof ScanRefused)) throw e;
       logWholeFileFallback(file.path, e, hmacKey);
     }
-    if (scanned && pieces) {
+    if (scanned && summary) {
       file.sha256 ||= scanned.sha256;
       file.bytes = scanned.bytes;
-      let skipped = 0;
-      const explainLines: number[] = [];
-      for (const p of pieces) {
-        for (const [table, k] of [['flow_events', p.flow], ['activity_events', p.activity]] as const) {
-          writer.addScanned({
-            table, fileIndex, sourceFile: file.path, path: p.piece.path, ordOffset: p.piece.ordOffset,
-            rows: k.n, days: k.days.map((d) => dayOf(d * 86_400_000)),
-          });
-        }
-        skipped += p.skipped;
-        explainLines.push(...p.explainLines);
+      for (const [table, k] of [['flow_events', summary.flow], ['activity_events', summary.activity]] as const) {
+        writer.addScanned({
+          table, fileIndex, sourceFile: file.path, path: summary.path, ordOffset: summary.ordOffset,
+          rows: k.n, days: k.days.map((d) => dayOf(d * 86_400_000)),
+        });
       }
+      const explainLines = summary.explainLines;
       // the scan's own outcomes first (no rejects, no rows to stage), then the explained lines
-      consume(file, fileIndex, { ...emptyResult(), lines: scanned.lines - explainLines.length, skipped }, writer, quarantine, progress);
+      consume(file, fileIndex, { ...emptyResult(), lines: scanned.lines - explainLines.length, skipped: summary.skipped }, writer, quarantine, progress);
       for await (const batch of readSelectedLines(file.path, explainLines)) {
         consume(file, fileIndex, explain({ fileIndex, sourceFile: file.path, lines: batch }), writer, quarantine, progress);
       }
     } else {
-      for (const s of scanned?.pieces ?? []) rmSync(s.path, { force: true });
+      if (scanned) rmSync(scanned.path, { force: true });
       perLine ??= makeChunkProcessor(hmacKey, loadId);
       const hash = createHash('sha256');
       let bytes = 0;

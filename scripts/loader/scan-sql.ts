@@ -10,7 +10,7 @@
 // 12, 12 and 1, and a number into a VARCHAR. A value that breaks a rule is
 // sent to JavaScript, never cast into one that passes.
 import { createHash } from 'node:crypto';
-import { checkName, objectCheck, readSchema, stringValue, type ObjectSchema } from './schema-sql.ts';
+import { checkName, objectCheck, readSchema, valueColumns, type ObjectSchema, type ValueRefs } from './schema-sql.ts';
 import { sqlString } from './sql.ts';
 
 export interface EventSchemas {
@@ -66,24 +66,27 @@ export function scanSql(s: EventSchemas, source: string, out: string, maxLineByt
     if (!kind.required?.length) throw new Error('the SQL checks need at least one required field per event kind');
   }
   const f = (name: string) => `f_${name}`;
+  const refs = (name: string): ValueRefs => ({ text: f(name), str: `s_${name}`, int: `i_${name}` });
   const columns = `{'Type': 'VARCHAR', 'Timestamp': 'JSON', 'Fields': 'STRUCT(${fieldNames.map((n) => `"${n}" JSON`).join(', ')})'}`;
-  const envelopeCheck = objectCheck(s.envelope, (n) => (n === 'Fields' ? 'fields_text' : n === 'Timestamp' ? 'ts' : 'NULL'));
-  const flowCheck = objectCheck(s.flow, f);
-  const activityCheck = objectCheck(s.activity, f);
-  const str = (name: string) => `CASE WHEN ${f(name)} IS NOT NULL THEN ${stringValue(f(name))} END`;
+  const envelopeRefs = (n: string): ValueRefs =>
+    n === 'Timestamp' ? { ...refs('Timestamp'), text: 'ts' } : n === 'Fields' ? { text: 'fields_text', str: 'NULL', int: 'NULL' } : { text: 'NULL', str: 'NULL', int: 'NULL' };
+  const envelopeCheck = objectCheck(s.envelope, envelopeRefs);
+  const flowCheck = objectCheck(s.flow, refs);
+  const activityCheck = objectCheck(s.activity, refs);
+  const str = (name: string) => `s_${name}`;
   const isFlow = `kind = 'flow'`;
   const isEvent = `kind IN ('flow', 'activity')`;
   const flowOnly = (name: string) => `CASE WHEN ${isFlow} THEN ${str(name)} END`;
   const utm = (name: string) => `CASE WHEN ${isFlow} AND f_dnt IS DISTINCT FROM 'true' THEN ${str(name)} END`;
   const exprs: Record<string, string> = {
-    time_ms: `CASE WHEN ${isFlow} THEN CAST(f_time AS BIGINT)
-      WHEN kind = 'activity' THEN COALESCE(CAST(f_time AS BIGINT), CAST(CAST(ts AS HUGEINT) // 1000000 AS BIGINT)) END`,
-    flow_time: `CASE WHEN ${isFlow} THEN CAST(f_flow_time AS BIGINT) END`,
+    time_ms: `CASE WHEN ${isFlow} THEN i_time
+      WHEN kind = 'activity' THEN COALESCE(i_time, i_Timestamp // 1000000) END`,
+    flow_time: `CASE WHEN ${isFlow} THEN i_flow_time END`,
     flow_id: `CASE WHEN ${isFlow} THEN lower(${str('flow_id')}) END`,
     type: `CASE WHEN ${isFlow} THEN (CASE WHEN regexp_matches(${str('event')}, ${BEGIN_NAME}) THEN 'flow.begin' ELSE ${str('event')} END)
       WHEN kind = 'activity' THEN ${str('event')} END`,
     // the HMAC is taken here, in the scan's own projection: nothing after it (sort, join, spill) sees a raw uid
-    uid: `CASE WHEN ${isEvent} AND f_uid IS NOT NULL THEN ${HMAC_SQL(`lower(${str('uid')})`)} END`,
+    uid: `CASE WHEN ${isEvent} AND s_uid IS NOT NULL THEN ${HMAC_SQL(`lower(${str('uid')})`)} END`,
     locale: flowOnly('locale'),
     ua: `CASE WHEN ${isEvent} THEN ${str('userAgent')} END`,
     context: flowOnly('context'),
@@ -108,6 +111,10 @@ export function scanSql(s: EventSchemas, source: string, out: string, maxLineByt
         FROM read_json(${sqlString(source)}, format = 'newline_delimited', columns = ${columns},
           ignore_errors = true, maximum_object_size = ${maxLineBytes}) WITH ORDINALITY
       ),
+      valued AS (
+        SELECT *, ${[...valueColumns('ts', refs('Timestamp')), ...fieldNames.flatMap((n) => valueColumns(f(n), refs(n)))].join(',\n          ')}
+        FROM lines
+      ),
       classified AS (
         SELECT *,
           CASE
@@ -118,7 +125,7 @@ export function scanSql(s: EventSchemas, source: string, out: string, maxLineByt
             WHEN t = '${METRIC_TYPES.activity}' AND COALESCE(${activityCheck}, false) THEN 'activity'
             ELSE 'explain'
           END AS kind
-        FROM lines
+        FROM valued
       )
       SELECT n AS _ord, kind, ${select.join(',\n        ')}
       FROM classified

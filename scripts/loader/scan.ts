@@ -1,27 +1,22 @@
-// The bulk of a load, one file at a time: DuckDB's read_json reads the
-// file's lines from named pipes that this process fills (scan-sql.ts does
-// the parsing, checks, normalisation and HMAC), and writes one staged
-// Parquet row per line. This side reads the bytes once: it checksums them,
-// counts the lines, and makes sure DuckDB numbers them as we do.
+// The bulk of a load, one file at a time: DuckDB's read_json reads the file
+// itself (plain or .gz) and scan-sql.ts parses, checks, normalises and
+// HMACs every line into one staged Parquet row per line. Meanwhile this
+// thread reads the same bytes once: it checksums them, counts the lines,
+// and notes the lines DuckDB skips, so that DuckDB's row numbers can be
+// turned into line numbers.
 //
-// Line numbers come from `WITH ORDINALITY`, which holds only if every line
-// gives exactly one row. DuckDB skips blank lines, and its error recovery
-// can read past a newline after a line that breaks off; so a line is passed
-// on as it is only when it starts with `{` and ends with `}` (before an
-// optional CR) and is no longer than MAX_LINE_BYTES. Any other line is
-// passed as `{}` (a row without a Type), which sends it to JavaScript with
-// the rest of the lines DuckDB did not accept: their text is read again
-// from the file afterwards. A plain file over SPLIT_BYTES is cut at a
-// newline into two pieces, each its own pipe and query, since ORDINALITY
-// keeps a scan on one thread.
-import { execFileSync } from 'node:child_process';
-import { closeSync, createReadStream, openSync, readSync, rmSync, constants as fsConstants, statSync } from 'node:fs';
-import { createHash, type Hash } from 'node:crypto';
-import { Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+// `WITH ORDINALITY` numbers DuckDB's rows; it runs the scan on one thread,
+// which is also what keeps a second core free for the checksum. DuckDB
+// skips a line of only whitespace (isspace: space, tab, CR, LF, VT, FF), so
+// row k is line k plus the number of such lines before it. Every other line
+// gives one row, a row of NULLs when DuckDB cannot parse it (then JavaScript
+// explains it). If DuckDB's row count is not the count of lines it should
+// have given, or it fails on the file, the file is read line by line.
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { blobValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
+import { blobValue, type DuckDBInstance } from '@duckdb/node-api';
 import { isGzip } from './files.ts';
 import { hmacPads, readEventSchemas, scanSql, type EventSchemas } from './scan-sql.ts';
 import { sqlString } from './sql.ts';
@@ -43,152 +38,117 @@ export const SCAN_DUCKDB_SETTINGS: Record<string, string> = {
 
 /** Longest line DuckDB is given (its maximum_object_size); a longer one is explained by JavaScript. */
 export const MAX_LINE_BYTES = 4 << 20;
-/** A plain file larger than this is read by two queries at once. */
-export const SPLIT_BYTES = 64 << 20;
-
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const CR = 0x0d;
 const LF = 0x0a;
-const PLACEHOLDER = Buffer.from('{}');
+const OPEN_BRACE = 0x7b;
+/** bytes C's isspace() accepts: DuckDB skips a line made of these only */
+const SPACE = new Uint8Array(256);
+for (const b of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[b] = 1;
 
-/** A staged Parquet file of a piece: its _ord + ordOffset = file index × 2³² + line number. */
-export interface ScannedPiece {
-  path: string;
-  ordOffset: number;
-  /** lines in this piece */
-  lines: number;
+/** Counts lines and notes those made of whitespace only, across chunks. */
+class LineCounter {
+  lines = 0;
+  /** 1-based numbers of the lines DuckDB skips, ascending */
+  readonly blank: number[] = [];
+  /** the current line has held only whitespace so far */
+  private allSpace = true;
+  /** the current line has at least one byte */
+  private open = false;
+
+  push(buf: Buffer): void {
+    let start = 0;
+    while (start < buf.length) {
+      const nl = buf.indexOf(LF, start);
+      const end = nl === -1 ? buf.length : nl;
+      // fast path: a line that starts with '{' is not blank
+      if (this.allSpace && end > start) {
+        if (buf[start] === OPEN_BRACE) this.allSpace = false;
+        else for (let i = start; i < end && this.allSpace; i++) if (!SPACE[buf[i]]) this.allSpace = false;
+      }
+      if (end > start) this.open = true;
+      if (nl === -1) return;
+      this.endLine();
+      start = nl + 1;
+    }
+  }
+
+  end(): void {
+    if (this.open) this.endLine();
+  }
+
+  private endLine(): void {
+    this.lines++;
+    if (this.allSpace) this.blank.push(this.lines);
+    this.allSpace = true;
+    this.open = false;
+  }
 }
 
 export interface FileScan {
   sha256: string;
+  /** bytes of the file itself (compressed, for .gz) */
   bytes: number;
   lines: number;
-  /** one row per line, kind flow / activity / skip / explain */
-  pieces: ScannedPiece[];
+  /** the staged Parquet file: one row per line DuckDB did not skip, _ord = row number */
+  path: string;
+  /** line numbers of the lines DuckDB skipped (whitespace only), ascending */
+  blank: number[];
 }
 
-/** Where a piece of a plain file starts and ends, in bytes. */
-interface PieceRange {
-  start: number;
-  end: number;
+export interface ScanSummary {
+  /** rows and day numbers (days since the epoch) of each table */
+  flow: { n: number; days: number[] };
+  activity: { n: number; days: number[] };
+  /** lines of another Type and lines of whitespace only */
+  skipped: number;
+  /** line numbers of the lines JavaScript is to explain, ascending */
+  explainLines: number[];
+  /** the staged Parquet file and what to add to its _ord for file index × 2³² + line number */
+  path: string;
+  ordOffset: number;
 }
 
-/** Byte ranges of the pieces: one for a .gz or a small file, else two cut after a newline. */
-function pieceRanges(path: string, size: number): PieceRange[] | null {
-  if (isGzip(path) || size <= SPLIT_BYTES) return null;
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    let pos = Math.floor(size / 2);
-    while (pos < size) {
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      if (n <= 0) break;
-      const nl = buf.subarray(0, n).indexOf(LF);
-      if (nl !== -1) {
-        const cut = pos + nl + 1;
-        return cut < size ? [{ start: 0, end: cut }, { start: cut, end: size }] : null;
-      }
-      pos += n;
-    }
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
+/** DuckDB could not read a file as we number it: the caller reads it line by line instead. */
+export class ScanRefused extends Error {}
 
-/**
- * Copies whole lines to the pipe, each as it is or as `{}` (see the header),
- * counting them. The last line may lack its newline.
- */
-class LineFeeder {
-  lines = 0;
-  private rest: Buffer | null = null;
-  constructor(private readonly write: (b: Buffer) => Promise<void>) {}
-
-  async push(chunk: Buffer): Promise<void> {
-    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    const last = buf.lastIndexOf(LF);
-    if (last === -1) {
-      this.rest = Buffer.from(buf);
-      return;
-    }
-    await this.emit(buf.subarray(0, last + 1));
-    this.rest = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : null;
-  }
-
-  async end(): Promise<void> {
-    if (this.rest && this.rest.length > 0) await this.emit(Buffer.concat([this.rest, Buffer.from('\n')]));
-    this.rest = null;
-  }
-
-  /** whole lines, each ending in LF */
-  private async emit(buf: Buffer): Promise<void> {
-    let start = 0;
-    let copied = 0;
-    const parts: Buffer[] = [];
-    while (start < buf.length) {
-      const nl = buf.indexOf(LF, start);
-      this.lines++;
-      let e = nl;
-      if (e > start && buf[e - 1] === CR) e--;
-      const plain = buf[start] === OPEN_BRACE && e > start && buf[e - 1] === CLOSE_BRACE && e - start <= MAX_LINE_BYTES;
-      if (!plain) {
-        if (copied < start) parts.push(buf.subarray(copied, start));
-        parts.push(PLACEHOLDER);
-        copied = nl;
-      }
-      start = nl + 1;
-    }
-    if (parts.length === 0) return this.write(buf);
-    parts.push(buf.subarray(copied));
-    return this.write(Buffer.concat(parts));
-  }
-}
-
-/**
- * Opens the writing end of a named pipe once its reader (DuckDB) has it
- * open, so that closing it is the reader's end of file; written on the
- * event loop, not the thread pool. Gives up (null) once `gaveUp` is true.
- */
-async function openPipeWriter(path: string, gaveUp: () => boolean): Promise<Socket | null> {
-  for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
-    if (gaveUp()) return null;
-    try {
-      const fd = openSync(path, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
-      const sock = new Socket({ fd, readable: false, writable: true });
-      // errors (EPIPE when DuckDB stops reading) reach the writes' callbacks
-      sock.on('error', () => {});
-      return sock;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e;
-    }
-    await sleep(wait);
-  }
-}
-
-function writer(sock: Socket): (b: Buffer) => Promise<void> {
-  return (b) =>
-    new Promise((resolve, reject) => {
-      if (sock.destroyed) return reject(new Error('pipe closed'));
-      const ok = sock.write(b, (err) => (err ? reject(err) : undefined));
-      if (ok) resolve();
-      else sock.once('drain', resolve);
-    });
-}
-
-/** Streams the bytes of [start, end) (or the whole file), gunzipped for .gz, through the feeder. */
-async function feed(path: string, range: PieceRange | null, feeder: LineFeeder, onRaw: (b: Buffer) => void): Promise<void> {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
+/** Reads the file's bytes once: sha256 of the bytes as stored, and the lines of its content. */
+async function countLines(path: string, onBytes: (n: number) => void): Promise<{ sha256: string; bytes: number; counter: LineCounter }> {
+  const hash = createHash('sha256');
+  const counter = new LineCounter();
+  let bytes = 0;
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const gzip = isGzip(path);
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
   raw.on('error', (e) => stream.destroy(e));
-  if (gzip) raw.on('data', (c) => onRaw(c as Buffer));
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (!gzip) onRaw(chunk);
-    await feeder.push(chunk);
+  if (gzip) {
+    raw.on('data', (c) => {
+      hash.update(c as Buffer);
+      bytes += (c as Buffer).length;
+      onBytes((c as Buffer).length);
+    });
   }
-  await feeder.end();
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (!gzip) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      onBytes(chunk.length);
+    }
+    counter.push(chunk);
+  }
+  counter.end();
+  return { sha256: hash.digest('hex'), bytes, counter };
+}
+
+/** line number of DuckDB's row k, given the skipped lines */
+export function lineOfRow(k: number, blank: number[]): number {
+  // the j-th skipped line (1-based) has blank[j-1] - j rows before it
+  let lo = 0;
+  let hi = blank.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (blank[mid] - (mid + 1) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return k + lo;
 }
 
 export class Scanner {
@@ -204,139 +164,80 @@ export class Scanner {
   }
 
   /**
-   * Scans one file into staged Parquet pieces. Throws ScanRefused when
-   * DuckDB fails on it (the caller then reads the file line by line), and
-   * the read error when the file cannot be read.
+   * Scans one file into a staged Parquet file while this thread checksums
+   * and counts it. Throws ScanRefused when DuckDB fails on it (the caller
+   * then reads it line by line), and the read error when it cannot be read.
    */
   async scanFile(fileIndex: number, path: string, onBytes: (n: number) => void): Promise<FileScan> {
-    const size = statSync(path).size;
-    const ranges: (PieceRange | null)[] = pieceRanges(path, size) ?? [null];
-    const hash: Hash = createHash('sha256');
-    let bytes = 0;
-    // the checksum needs the bytes in order: a split file is hashed by a read of its own
-    const hashSeparately = ranges.length > 1;
-    const hashed = hashSeparately ? hashFile(path, hash) : null;
-    const runs = ranges.map((range, p) => ({
-      range,
-      fifo: join(this.stagingDir, `pipe-${fileIndex}-${p}`),
-      out: join(this.stagingDir, `scan-${fileIndex}-${p}.parquet`),
-    }));
-    const socks: Socket[] = [];
-    const cons: DuckDBConnection[] = [];
-    let counted: { path: string; lines: number }[];
-    try {
-      const jobs = runs.map(async (r) => {
-        execFileSync('mkfifo', ['-m', '600', r.fifo]);
-        const con = await this.instance.connect();
-        cons.push(con);
-        let settled = false;
-        const query = con.run(scanSql(this.schemas, r.fifo, r.out, MAX_LINE_BYTES), [
-          blobValue(this.pads.inner),
-          blobValue(this.pads.outer),
-        ]);
-        query.then(
-          () => (settled = true),
-          () => (settled = true),
-        );
-        const fed = (async () => {
-          const sock = await openPipeWriter(r.fifo, () => settled);
-          if (!sock) throw new Error('pipe closed');
-          socks.push(sock);
-          // a failed query stops reading: stop writing too, or the write waits for ever
-          query.catch(() => sock.destroy());
-          const feeder = new LineFeeder(writer(sock));
-          await feed(path, r.range, feeder, (b) => {
-            if (!hashSeparately) hash.update(b);
-            bytes += b.length;
-            onBytes(b.length);
-          });
-          await new Promise<void>((resolve) => sock.end(resolve));
-          sock.destroy();
-          return feeder.lines;
-        })();
-        const [fedResult, queryResult] = await Promise.allSettled([fed, query]);
-        // a file that cannot be read is the file's fault; a query that fails is DuckDB's
-        if (fedResult.status === 'rejected' && !(queryResult.status === 'rejected' && /pipe closed|EPIPE/.test(String(fedResult.reason)))) {
-          throw fedResult.reason;
-        }
-        if (queryResult.status === 'rejected') throw new ScanRefused(String((queryResult.reason as Error)?.message ?? queryResult.reason));
-        return { path: r.out, lines: (fedResult as PromiseFulfilledResult<number>).value };
-      });
-      const settled = await Promise.allSettled(jobs);
-      for (const s of settled) if (s.status === 'rejected') throw s.reason;
-      counted = settled.map((s) => (s as PromiseFulfilledResult<{ path: string; lines: number }>).value);
-    } finally {
-      for (const s of socks) s.destroy();
-      for (const c of cons) c.closeSync();
-      for (const r of runs) rmSync(r.fifo, { force: true });
-    }
-    if (hashed) bytes = await hashed;
-    const pieces: ScannedPiece[] = [];
-    let before = 0;
-    for (const r of counted) {
-      pieces.push({ path: r.path, ordOffset: fileIndex * LINE_BITS + before, lines: r.lines });
-      before += r.lines;
-    }
-    return { sha256: hash.digest('hex'), bytes, lines: before, pieces };
-  }
-
-  /**
-   * What the scan made of each piece: rows and days per table, lines
-   * skipped, and the numbers of the lines left to JavaScript. Throws
-   * ScanRefused when a piece's row count is not its line count.
-   */
-  async summarise(scan: FileScan, fileIndex: number): Promise<PieceSummary[]> {
+    const out = join(this.stagingDir, `scan-${fileIndex}.parquet`);
     const con = await this.instance.connect();
-    const out: PieceSummary[] = [];
     try {
-      for (const [p, piece] of scan.pieces.entries()) {
-        const src = `read_parquet(${sqlString(piece.path)})`;
-        const byKind = new Map<string, { n: number; days: number[] }>();
-        const reader = await con.runAndReadAll(
-          `SELECT kind, count(*)::BIGINT AS n, list(DISTINCT time_ms // 86400000) AS days FROM ${src} GROUP BY kind`,
-        );
-        for (const r of reader.getRowObjectsJS()) {
-          byKind.set(String(r.kind), { n: Number(r.n), days: ((r.days as (bigint | null)[] | null) ?? []).filter((d) => d !== null).map(Number) });
-        }
-        const rows = [...byKind.values()].reduce((a, k) => a + k.n, 0);
-        if (rows !== piece.lines) throw new ScanRefused(`DuckDB read ${rows} rows from piece ${p}, which has ${piece.lines} lines`);
-        const first = piece.ordOffset - fileIndex * LINE_BITS;
-        const explain = (byKind.get('explain')?.n ?? 0) > 0
-          ? (await con.runAndReadAll(`SELECT _ord FROM ${src} WHERE kind = 'explain' ORDER BY _ord`)).getRowsJS().map(([o]) => first + Number(o))
-          : [];
-        out.push({
-          piece,
-          flow: byKind.get('flow') ?? { n: 0, days: [] },
-          activity: byKind.get('activity') ?? { n: 0, days: [] },
-          skipped: byKind.get('skip')?.n ?? 0,
-          explainLines: explain,
-        });
-      }
+      const query = con.run(scanSql(this.schemas, path, out, MAX_LINE_BYTES), [blobValue(this.pads.inner), blobValue(this.pads.outer)]);
+      const [read, scanned] = await Promise.allSettled([countLines(path, onBytes), query]);
+      // a file that cannot be read is the file's fault; a query that fails on a readable file is DuckDB's
+      if (read.status === 'rejected') throw read.reason;
+      if (scanned.status === 'rejected') throw new ScanRefused(String((scanned.reason as Error)?.message ?? scanned.reason));
+      const { sha256, bytes, counter } = read.value;
+      return { sha256, bytes, lines: counter.lines, path: out, blank: counter.blank };
     } finally {
       con.closeSync();
     }
-    return out;
   }
-}
 
-export interface PieceSummary {
-  piece: ScannedPiece;
-  /** rows and day numbers (days since the epoch) of each table */
-  flow: { n: number; days: number[] };
-  activity: { n: number; days: number[] };
-  skipped: number;
-  /** line numbers in the file, ascending */
-  explainLines: number[];
-}
-
-/** DuckDB could not read a file as we number it: the caller reads it line by line instead. */
-export class ScanRefused extends Error {}
-
-async function hashFile(path: string, hash: Hash): Promise<number> {
-  let n = 0;
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    hash.update(c as Buffer);
-    n += (c as Buffer).length;
+  /**
+   * What the scan made of the file: rows and days per table, lines skipped,
+   * and the numbers of the lines left to JavaScript. Throws ScanRefused
+   * when DuckDB's row count is not the count of lines it should have read.
+   */
+  async summarise(scan: FileScan, fileIndex: number): Promise<ScanSummary> {
+    const con = await this.instance.connect();
+    try {
+      const src = `read_parquet(${sqlString(scan.path)})`;
+      const byKind = new Map<string, { n: number; days: number[] }>();
+      const reader = await con.runAndReadAll(
+        `SELECT kind, count(*)::BIGINT AS n, list(DISTINCT time_ms // 86400000) AS days FROM ${src} GROUP BY kind`,
+      );
+      for (const r of reader.getRowObjectsJS()) {
+        const days = ((r.days as (bigint | null)[] | null) ?? []).filter((d) => d !== null).map(Number);
+        byKind.set(String(r.kind), { n: Number(r.n), days });
+      }
+      const rows = [...byKind.values()].reduce((a, k) => a + k.n, 0);
+      if (rows + scan.blank.length !== scan.lines) {
+        throw new ScanRefused(`DuckDB read ${rows} rows from ${scan.lines} lines, ${scan.blank.length} of them blank`);
+      }
+      let path = scan.path;
+      if (scan.blank.length > 0) {
+        // rare: renumber the rows after skipped lines (the shifts go in by bound values)
+        path = join(this.stagingDir, `scan-${fileIndex}-lines.parquet`);
+        await con.run('CREATE OR REPLACE TEMP TABLE shifts (after_rows BIGINT, shift BIGINT)');
+        const app = await con.createAppender('shifts');
+        for (const [j, b] of scan.blank.entries()) {
+          app.appendBigInt(BigInt(b - (j + 1)));
+          app.appendBigInt(BigInt(j + 1));
+          app.endRow();
+        }
+        app.closeSync();
+        await con.run(`COPY (
+            SELECT s._ord + COALESCE(g.shift, 0) AS _ord, s.* EXCLUDE (_ord)
+            FROM ${src} AS s ASOF LEFT JOIN shifts AS g ON s._ord > g.after_rows
+          ) TO ${sqlString(path)} (FORMAT parquet)`);
+      }
+      const explainN = byKind.get('explain')?.n ?? 0;
+      const explainLines = explainN > 0
+        ? (await con.runAndReadAll(`SELECT _ord FROM ${src} WHERE kind = 'explain' ORDER BY _ord`))
+            .getRowsJS()
+            .map(([o]) => lineOfRow(Number(o), scan.blank))
+        : [];
+      return {
+        flow: byKind.get('flow') ?? { n: 0, days: [] },
+        activity: byKind.get('activity') ?? { n: 0, days: [] },
+        skipped: (byKind.get('skip')?.n ?? 0) + scan.blank.length,
+        explainLines,
+        path,
+        ordOffset: fileIndex * LINE_BITS,
+      };
+    } finally {
+      con.closeSync();
+    }
   }
-  return n;
 }
