@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // The KPI report's page script runs in the browser.
-    files: ['scripts/report/client.js'],
+    files: ['scripts/kpi-report/client.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', Chart: 'readonly' } },
   },
 );

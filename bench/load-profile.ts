@@ -1,6 +1,6 @@
 // Profiles the loader on one file: loads it into a fresh temp data dir and
 // prints lines/s by wall clock and per CPU-second (user+sys of the whole
-// process, worker threads included), and with --native the same file
+// process, DuckDB's threads included), and with --native the same file
 // through DuckDB's own read_json → Parquet for reference.
 //   node --import tsx bench/load-profile.ts FILE [--native] [--keep]
 // Add `--cpu-prof` before `--import` for a V8 profile of the main thread.

@@ -28,6 +28,8 @@ export interface SizeResult {
   input: LogSet & { reused: boolean };
   runs: number;
   load: StageResult & { linesPerSecond: number | null; mbPerSecond: number | null; linesPerCpuSecond: number | null; counts: LoadCounts | null };
+  /** the same load again on the loaded data dir: every file already loaded, only checksummed */
+  repeatLoad?: StageResult & { mbPerSecond: number | null; noop: boolean | null };
   build: StageResult & { models: Record<string, Summary & { rows: number | null }>; tests: DbtBreakdown['tests'] | null };
   validate: StageResult;
   nightly: StageResult & { report: unknown };
@@ -47,7 +49,7 @@ export async function runSize(size: Size, opts: BenchOptions, say: (m: string) =
   const n = runsFor(size, opts);
   const problems: string[] = [];
   const notes: string[] = [];
-  const loads: Run[] = [], builds: Run[] = [], validates: Run[] = [], nightlies: Run[] = [], natives: Run[] = [];
+  const loads: Run[] = [], repeats: Run[] = [], builds: Run[] = [], validates: Run[] = [], nightlies: Run[] = [], natives: Run[] = [];
   const breakdowns: DbtBreakdown[] = [];
   let counts: LoadCounts | null = null;
   let nightlyReport: unknown = null;
@@ -65,6 +67,14 @@ export async function runSize(size: Size, opts: BenchOptions, say: (m: string) =
     const lines = loadOut?.counts?.lines_read ?? input.lines;
     loads.push({ m: load, ok: load.exitCode === 0, extra: { counts: loadOut?.counts ?? null, lines } });
     if (load.exitCode !== 0) problems.push(failureLine(`${tag} load`, load));
+
+    say(`${tag}: repeat load (already loaded)`);
+    const repeat = await fxa(['load', input.dir, '--data-dir', dd, '--json']);
+    const repeatOut = parseJsonOutput(repeat.stdout) as { noop?: boolean; files?: { status: string }[] } | null;
+    const noop = repeatOut ? repeatOut.noop === true && (repeatOut.files ?? []).every((f) => f.status === 'already_loaded') : null;
+    repeats.push({ m: repeat, ok: repeat.exitCode === 0, extra: { noop } });
+    if (repeat.exitCode !== 0) problems.push(failureLine(`${tag} repeat load`, repeat));
+    else if (noop === false) problems.push(`${tag} repeat load: not a no-op`);
 
     say(`${tag}: dbt build`);
     const build = await dbt(['build', '--full-refresh'], { dataDir: dd });
@@ -126,6 +136,8 @@ export async function runSize(size: Size, opts: BenchOptions, say: (m: string) =
     };
   }
   const loadRate = lw ? lines / lw : null;
+  const repeatStage = stageResult(repeats);
+  const rw = repeatStage.wall?.median ?? null;
 
   return {
     size,
@@ -137,6 +149,11 @@ export async function runSize(size: Size, opts: BenchOptions, say: (m: string) =
       mbPerSecond: lw ? input.bytes / 1e6 / lw : null,
       linesPerCpuSecond: lc ? lines / lc : null,
       counts,
+    },
+    repeatLoad: {
+      ...repeatStage,
+      mbPerSecond: rw ? input.bytes / 1e6 / rw : null,
+      noop: repeats.length ? repeats.every((r) => r.extra?.noop === true) : null,
     },
     build: { ...stageResult(builds), models, tests: breakdowns.at(-1)?.tests ?? null },
     validate: stageResult(validates),

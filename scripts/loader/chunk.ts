@@ -1,7 +1,7 @@
-// The per-line work of a load, on a chunk of whole lines: classify (rules),
-// normalise (uid HMACed), encode the rows for staging, and build the
-// quarantine records of rejected lines. Pure computation with no I/O, so it
-// runs the same in a worker thread or on the main thread.
+// The per-line work of a load, for the lines DuckDB did not accept (or a
+// whole file it could not read): classify (rules), normalise (uid HMACed),
+// encode the rows for staging, and build the quarantine records of rejected
+// lines. Pure computation with no I/O.
 import { isUtf8 } from 'node:buffer';
 import type { RawTable } from '../lib/paths.ts';
 import { toActivityRow, toFlowRow, type RowContext } from './normalise.ts';
@@ -150,23 +150,22 @@ export function makeChunkProcessor(hmacKey: string, loadId: string): ChunkProces
   };
 }
 
-/** Scattered lines of one file (valid UTF-8 text, without line breaks), in line order. */
+/** Scattered lines of one file (text without line breaks), in line order. */
 export interface LineSet {
   fileIndex: number;
   sourceFile: string;
-  lines: { number: number; text: string }[];
+  lines: { number: number; text: string; validUtf8: boolean }[];
 }
 
 /**
- * The same per-line work for lines picked out of a file (the native engine's
- * lines that its generated checks did not pass): the result counts only
- * these lines.
+ * The same per-line work for lines picked out of a file (those DuckDB did
+ * not accept): the result counts only these lines.
  */
 export function makeLineSetProcessor(hmacKey: string, loadId: string): (set: LineSet) => ChunkResult {
   const newBatch = makeBatchFactory(hmacKey, loadId);
   return (set) => {
     const batch = newBatch(set.fileIndex, set.sourceFile);
-    for (const l of set.lines) batch.handle(l.number, l.text, true);
+    for (const l of set.lines) batch.handle(l.number, l.text, l.validUtf8);
     return batch.result(set.lines.length);
   };
 }

@@ -1,10 +1,12 @@
-// RawZoneWriter on DuckDB: rows are staged as CSV (staged-csv.ts; one file
-// per table), then one statement per table reads them back with declared
-// column types, adds the lineage columns and the day, drops duplicates
-// (within the batch, keeping the first occurrence, and against the committed
-// Parquet files of the same days) and writes Parquet partitioned by day, all
-// inside the load's staging dir. CSV because DuckDB's CSV reader is its
-// cheapest way in, and the rows are built as text by the per-line work.
+// RawZoneWriter on DuckDB. Rows arrive two ways: the scan's staged Parquet
+// files (scan.ts; one row per line, uids HMACed, the raw user agent), and
+// the rows of lines JavaScript accepted after DuckDB did not (staged as CSV,
+// staged-csv.ts). On finish() the user agents of the scanned rows are parsed
+// once each into a lookup table, then one statement per table reads both
+// with declared column types, adds the lineage columns and the day, drops
+// duplicates (within the batch, keeping the first occurrence, and against
+// the committed Parquet files of the same days) and writes Parquet
+// partitioned by day, all inside the load's staging dir.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -12,6 +14,7 @@ import { layout, RAW_TABLES, type RawTable } from '../lib/paths.ts';
 import { DUPLICATE_KEYS, RAW_COLUMNS, type RawRow } from './raw-schema.ts';
 import { LINE_BITS, ordOf, rowCsv, STAGED_COLUMNS } from './staged-csv.ts';
 import { sqlString, sqlStringList } from './sql.ts';
+import { makeUserAgentParser } from './user-agent.ts';
 import type { RawZoneWriter, RowBatch, StagedOutput, WriteSummary } from './writer.ts';
 
 export const EMPTY_DAY = '1970-01-01';
@@ -24,11 +27,12 @@ export async function openDuckDb(settings: Record<string, string> = {}): Promise
 
 /**
  * Settings of the DuckDB that writes a load's Parquet. A production day is
- * tens of millions of rows: the duplicate check (a window over every staged
- * row) must be able to spill, or it fails for lack of memory. Spilling is
- * safe here because the staged rows hold HMACed uids only; the spill files
- * stay in the load's staging dir and go with it. FXA_LOADER_MEMORY_LIMIT
- * overrides the default memory cap.
+ * tens of millions of rows: the duplicate check (an aggregate over every
+ * staged row) must be able to spill, or it fails for lack of memory.
+ * Spilling is safe here because this DuckDB only ever reads staged rows,
+ * whose uids are HMACed (the scan runs in a DuckDB of its own that cannot
+ * spill: scan.ts). The spill files stay in the load's staging dir and go
+ * with it. FXA_LOADER_MEMORY_LIMIT overrides the default memory cap.
  */
 function writerSettings(stagingDir: string): Record<string, string> {
   return {
@@ -47,8 +51,8 @@ class StagedTable {
   rows = 0;
   /** rows in the CSV file itself (the rest are in Parquet files) */
   csvRows = 0;
-  /** staged Parquet files with the same columns (the native engine's rows) */
-  parquet: string[] = [];
+  /** the scan's staged Parquet files holding rows of this table */
+  parquet: { path: string; ordOffset: number }[] = [];
   perFile = new Map<string, number>();
   days = new Set<string>();
   /** the longest text added at once, in UTF-16 units: no staged row is longer */
@@ -65,9 +69,9 @@ class StagedTable {
     if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
   }
 
-  addParquet(path: string, rows: number, sourceFile: string, days: Iterable<string>): void {
+  addParquet(path: string, ordOffset: number, rows: number, sourceFile: string, days: Iterable<string>): void {
     if (rows === 0) return;
-    this.parquet.push(path);
+    this.parquet.push({ path, ordOffset });
     this.count(rows, sourceFile, days);
   }
 
@@ -120,12 +124,12 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
   }
 
   /**
-   * A Parquet file of staged rows (columns _ord and STAGED_COLUMNS, uids
-   * already HMACed) written inside the staging dir by the native engine.
+   * The rows of one table in a staged scan file (scan-sql.ts: _ord + ordOffset
+   * is the row's ord, `kind` says its table, uids already HMACed).
    */
-  addStagedParquet(b: Omit<RowBatch, 'encoded'> & { path: string }): void {
+  addScanned(b: Omit<RowBatch, 'encoded'> & { path: string; ordOffset: number }): void {
     this.noteSource(b.fileIndex, b.sourceFile);
-    this.tables[b.table].addParquet(b.path, b.rows, b.sourceFile, b.days);
+    this.tables[b.table].addParquet(b.path, b.ordOffset, b.rows, b.sourceFile, b.days);
   }
 
   private noteSource(fileIndex: number, sourceFile: string): void {
@@ -140,17 +144,18 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
 
   async finish(): Promise<WriteSummary> {
     for (const t of RAW_TABLES) this.tables[t].close();
-    const instance = await openDuckDb(writerSettings(this.opts.stagingDir));
     const summary: WriteSummary = {
       outputs: [],
       written: { flow_events: new Map(), activity_events: new Map() },
       daysTouched: [],
     };
     const days = new Set<string>();
+    const instance = await openDuckDb(writerSettings(this.opts.stagingDir));
+    const con = await instance.connect();
     try {
-      const con = await instance.connect();
-      try {
+      {
         await this.createSources(con);
+        await this.createUaMap(con);
         for (const t of RAW_TABLES) {
           summary.outputs.push(...(await this.writeSchemaFile(con, t)));
           if (this.tables[t].rows === 0) continue;
@@ -164,10 +169,9 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
           }
           summary.written[t] = await this.writtenPerFile(con, outputs.map((o) => o.staged));
         }
-      } finally {
-        con.closeSync();
       }
     } finally {
+      con.closeSync();
       instance.closeSync();
     }
     summary.daysTouched = [...days].sort();
@@ -186,6 +190,31 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
     const cols = RAW_COLUMNS[t].map(([name, type]) => `CAST(NULL AS ${type}) AS ${name}`).join(', ');
     await con.run(`COPY (SELECT ${cols} LIMIT 0) TO ${sqlString(staged)} (FORMAT parquet)`);
     return [{ table: t, day: EMPTY_DAY, staged, target }];
+  }
+
+  /** ua_browser / ua_version / ua_os of every user agent of the scanned rows, parsed once each (user-agent.ts). */
+  private async createUaMap(con: DuckDBConnection): Promise<void> {
+    await con.run('CREATE TEMP TABLE ua_map (ua VARCHAR PRIMARY KEY, ua_browser VARCHAR, ua_version VARCHAR, ua_os VARCHAR)');
+    const files = [...new Set(RAW_TABLES.flatMap((t) => this.tables[t].parquet.map((p) => p.path)))];
+    if (files.length === 0) return;
+    const reader = await con.runAndReadAll(
+      `SELECT DISTINCT ua FROM read_parquet(${sqlStringList(files)}) WHERE ua IS NOT NULL AND ua <> ''`,
+    );
+    const parse = makeUserAgentParser();
+    const appender = await con.createAppender('ua_map');
+    try {
+      for (const [ua] of reader.getRowsJS()) {
+        const p = parse(ua as string);
+        appender.appendVarchar(ua as string);
+        for (const v of [p.ua_browser, p.ua_version, p.ua_os]) {
+          if (v === null) appender.appendNull();
+          else appender.appendVarchar(v);
+        }
+        appender.endRow();
+      }
+    } finally {
+      appender.closeSync();
+    }
   }
 
   /** The lineage of every file index, as bound values: paths are data, never SQL text. */
@@ -236,8 +265,14 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
             header = false, auto_detect = false, columns = {${declared}}, delim = ',', quote = '"', escape = '"',
             allow_quoted_nulls = false, new_line = '\\n', max_line_size = ${maxLine}, buffer_size = ${2 * maxLine})`);
     }
-    const names = ['_ord', ...STAGED_COLUMNS[t].map(([n]) => n)].join(', ');
-    if (staged.parquet.length > 0) parts.push(`SELECT ${names} FROM read_parquet(${sqlStringList(staged.parquet)})`);
+    const kind = t === 'flow_events' ? 'flow' : 'activity';
+    const fromUa = new Set(['ua_browser', 'ua_version', 'ua_os']);
+    const cols = STAGED_COLUMNS[t].map(([n]) => (fromUa.has(n) ? `m.${n}` : `p.${n}`)).join(', ');
+    for (const p of staged.parquet) {
+      parts.push(`SELECT p._ord + ${p.ordOffset} AS _ord, ${cols}
+            FROM read_parquet(${sqlString(p.path)}) AS p LEFT JOIN ua_map AS m ON m.ua = p.ua
+            WHERE p.kind = '${kind}'`);
+    }
     return `
       COPY (
         WITH staged AS (

@@ -112,32 +112,33 @@ export async function* readLineChunks(path: string, onRaw?: (chunk: Buffer) => v
   }
 }
 
-export interface FileScan {
-  sha256: string;
-  /** bytes of the file itself (compressed, for .gz) */
-  bytes: number;
-  lines: number;
-  /** every line is valid UTF-8 without CR or NUL bytes: DuckDB's line reader numbers such a file as we do */
-  plainLines: boolean;
-}
-
-/** One pass over a file (plain or gzip): checksum, line count, and whether its lines are plain. */
-export async function scanFile(path: string, onRaw?: (chunk: Buffer) => void): Promise<FileScan> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let lines = 0;
-  let plainLines = true;
-  const raw = (b: Buffer) => {
-    hash.update(b);
-    bytes += b.length;
-    onRaw?.(b);
-  };
-  for await (const c of readLineChunks(path, raw)) {
-    lines += c.lines;
-    if (plainLines) {
-      const b = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
-      plainLines = b.indexOf(0x0d) === -1 && b.indexOf(0x00) === -1 && isUtf8(b);
+/**
+ * The lines of a file with the given numbers (ascending), in batches of at
+ * most one chunk's worth, with readLines' numbering and text.
+ */
+export async function* readSelectedLines(path: string, numbers: number[]): AsyncGenerator<Line[]> {
+  let k = 0;
+  for await (const c of readLineChunks(path)) {
+    if (k >= numbers.length) return;
+    const lastLine = c.firstLine + c.lines - 1;
+    if (numbers[k] > lastLine) continue;
+    const buf = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
+    const batch: Line[] = [];
+    let number = c.firstLine;
+    let start = 0;
+    while (k < numbers.length && numbers[k] <= lastLine) {
+      let nl = buf.indexOf(0x0a, start);
+      if (nl === -1) nl = buf.length;
+      if (number === numbers[k]) {
+        let end = nl;
+        if (end > start && buf[end - 1] === 0x0d) end--;
+        const b = buf.subarray(start, end);
+        batch.push({ number, text: b.toString('utf8'), validUtf8: isUtf8(b) });
+        k++;
+      }
+      number++;
+      start = nl + 1;
     }
+    yield batch;
   }
-  return { sha256: hash.digest('hex'), bytes, lines, plainLines };
 }

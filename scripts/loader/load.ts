@@ -1,5 +1,6 @@
-// One load: read the new files, classify and normalise every line, stage
-// rows and rejects, write Parquet aside, then commit (manifest.ts).
+// One load: DuckDB reads, checks and stages the new files, JavaScript
+// explains the lines it did not accept, the rows are written as Parquet
+// aside, then the load is committed (manifest.ts).
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
@@ -8,11 +9,10 @@ import { log } from '../lib/log.ts';
 import { layout, RAW_TABLES } from '../lib/paths.ts';
 import { addCounts, zeroCounts, type LoadCounts, type LoadedFile } from './counts.ts';
 import { crashPoint } from './crash.ts';
-import { DuckDbRawZoneWriter } from './duckdb-writer.ts';
+import { DuckDbRawZoneWriter, openDuckDb } from './duckdb-writer.ts';
 import { listLogFiles } from './files.ts';
 import { makeChunkProcessor, makeLineSetProcessor, type ChunkResult } from './chunk.ts';
-import { loaderEngine } from './engine.ts';
-import { readLineChunks, scanFile, sha256File } from './lines.ts';
+import { readLineChunks, readSelectedLines, sha256File } from './lines.ts';
 import {
   commitRecord,
   committedRecords,
@@ -23,12 +23,11 @@ import {
   type LoadRecord,
   type PlannedMove,
 } from './manifest.ts';
-import { NativeEngine } from './native-engine.ts';
 import { makeUidHasher, scrubUidLikeRuns } from './privacy.ts';
-import { inlineRunner, workerCount, workerRunner, type ChunkRunner } from './pool.ts';
 import { createProgress, type Progress, type ProgressMode } from './progress.ts';
 import { QuarantineWriter } from './quarantine.ts';
-import type { RawZoneWriter } from './writer.ts';
+import { SCAN_DUCKDB_SETTINGS, ScanRefused, Scanner, type FileScan, type ScanSummary } from './scan.ts';
+import { makeDayOf, type RawZoneWriter } from './writer.ts';
 
 export interface LoadOptions {
   /** absolute */
@@ -85,127 +84,94 @@ function consume(
 }
 
 /**
- * Reads the files in input order, in chunks of whole lines handed to the
- * runner (worker threads), and consumes the results in the same order. A
- * file without a checksum yet is checksummed in the same pass.
+ * Says why a file is read line by line. DuckDB's message is cut to its
+ * first line (later lines may quote the file) and uid-like runs are HMACed.
+ */
+function logWholeFileFallback(path: string, error: unknown, hmacKey: string): void {
+  const first = scrubUidLikeRuns(String((error as Error).message ?? error).split('\n')[0].slice(0, 200), makeUidHasher(hmacKey));
+  log.warn('DuckDB could not read the file as numbered lines; it is read line by line', { file: path, error: first });
+}
+
+/**
+ * The one load path, file by file in input order: DuckDB scans the file
+ * (scan.ts) into staged rows while this thread checksums it and counts its
+ * lines; then the lines DuckDB did not accept are read again and explained
+ * here (chunk.ts), which writes their quarantine records (or, for the few
+ * it accepts, their rows). A file DuckDB cannot read as numbered lines is
+ * read line by line here whole.
  */
 async function stageFiles(
   toLoad: Pending[],
-  runner: ChunkRunner,
-  writer: RawZoneWriter,
-  quarantine: QuarantineWriter,
-  progress: Progress,
-): Promise<void> {
-  const inFlight: { file: Pending; fileIndex: number; result: Promise<ChunkResult> }[] = [];
-  const takeOldest = async () => {
-    const job = inFlight.shift()!;
-    consume(job.file, job.fileIndex, await job.result, writer, quarantine, progress);
-  };
-  try {
-    for (let fileIndex = 0; fileIndex < toLoad.length; fileIndex++) {
-      const file = toLoad[fileIndex];
-      const hash = file.sha256 ? null : createHash('sha256');
-      let bytes = 0;
-      const onRaw = (b: Buffer) => {
-        hash?.update(b);
-        bytes += b.length;
-        progress.bytes(b.length);
-      };
-      for await (const piece of readLineChunks(file.path, onRaw)) {
-        const chunk = { bytes: piece.bytes, fileIndex, sourceFile: file.path, firstLine: piece.firstLine };
-        inFlight.push({ file, fileIndex, result: runner.run(chunk) });
-        if (inFlight.length >= runner.capacity) await takeOldest();
-      }
-      if (hash) {
-        file.sha256 = hash.digest('hex');
-        file.bytes = bytes;
-      }
-      crashPoint('staging');
-    }
-    while (inFlight.length > 0) await takeOldest();
-  } finally {
-    // On failure, settle what is still running so that no rejection goes unhandled.
-    await Promise.allSettled(inFlight.map((j) => j.result));
-  }
-}
-
-/**
- * Says why a file skipped the native engine. DuckDB's message is cut to its
- * first line (later lines may quote the file) and uid-like runs are HMACed.
- */
-function logWholeFileFallback(path: string, error: unknown, plainLines: boolean, hmacKey: string): void {
-  if (!plainLines) {
-    log.info('native engine: file has CR, NUL or invalid UTF-8 bytes; read by the per-line path', { file: path });
-  } else if (error) {
-    const first = scrubUidLikeRuns(String((error as Error).message ?? error).split('\n')[0].slice(0, 200), makeUidHasher(hmacKey));
-    log.warn('native engine: DuckDB could not read the file; read by the per-line path', { file: path, error: first });
-  } else {
-    log.warn('native engine: DuckDB numbered the lines differently; read by the per-line path', { file: path });
-  }
-}
-
-/**
- * The native engine: DuckDB reads, checks and stages each file while this
- * thread checksums it and checks that DuckDB numbers its lines as we do (no
- * CR or NUL bytes, valid UTF-8, same line count). The lines DuckDB's
- * generated checks do not pass take the per-line path, so ajv gives their
- * reasons. A file DuckDB cannot read as plain lines goes through the
- * per-line path whole.
- */
-async function stageFilesNative(
-  toLoad: Pending[],
   hmacKey: string,
   loadId: string,
-  stagingDir: string,
+  scanner: Scanner,
   writer: DuckDbRawZoneWriter,
   quarantine: QuarantineWriter,
   progress: Progress,
 ): Promise<void> {
-  const engine = await NativeEngine.open({ hmacKey, stagingDir });
-  const lineSet = makeLineSetProcessor(hmacKey, loadId);
+  const explain = makeLineSetProcessor(hmacKey, loadId);
+  const dayOf = makeDayOf();
   let perLine: ReturnType<typeof makeChunkProcessor> | null = null;
-  try {
-    for (let fileIndex = 0; fileIndex < toLoad.length; fileIndex++) {
-      const file = toLoad[fileIndex];
-      const staging = engine.stageFile(fileIndex, file.path).then(
-        (r) => ({ ok: true as const, r }),
-        (e: unknown) => ({ ok: false as const, e }),
-      );
-      let scan;
-      try {
-        scan = await scanFile(file.path, (b) => progress.bytes(b.length));
-      } finally {
-        // never close the engine under a running query
-        await staging;
-      }
-      const staged = await staging;
-      file.sha256 ||= scan.sha256;
-      file.bytes = scan.bytes;
-      if (staged.ok && scan.plainLines && staged.r.lines === scan.lines) {
-        const r = lineSet({ fileIndex, sourceFile: file.path, lines: staged.r.fallback });
-        consume(file, fileIndex, { ...r, lines: scan.lines, skipped: r.skipped + staged.r.skipped }, writer, quarantine, progress);
-        for (const o of staged.r.outputs) {
-          writer.addStagedParquet({ table: o.table, fileIndex, sourceFile: file.path, path: o.path, rows: o.rows, days: o.days });
-        }
-      } else {
-        if (staged.ok) for (const o of staged.r.outputs) rmSync(o.path, { force: true });
-        logWholeFileFallback(file.path, staged.ok ? null : staged.e, scan.plainLines, hmacKey);
-        perLine ??= makeChunkProcessor(hmacKey, loadId);
-        for await (const piece of readLineChunks(file.path)) {
-          const chunk = { bytes: piece.bytes, fileIndex, sourceFile: file.path, firstLine: piece.firstLine };
-          consume(file, fileIndex, perLine(chunk), writer, quarantine, progress);
-        }
-      }
-      crashPoint('staging');
+  for (let fileIndex = 0; fileIndex < toLoad.length; fileIndex++) {
+    const file = toLoad[fileIndex];
+    let summary: ScanSummary | null = null;
+    let scanned: FileScan | null = null;
+    try {
+      scanned = await scanner.scanFile(fileIndex, file.path, (n) => progress.bytes(n));
+      summary = await scanner.summarise(scanned, fileIndex);
+    } catch (e) {
+      if (!(e instanceof ScanRefused)) throw e;
+      logWholeFileFallback(file.path, e, hmacKey);
     }
-  } finally {
-    engine.close();
+    if (scanned && summary) {
+      file.sha256 ||= scanned.sha256;
+      file.bytes = scanned.bytes;
+      for (const [table, k] of [['flow_events', summary.flow], ['activity_events', summary.activity]] as const) {
+        writer.addScanned({
+          table, fileIndex, sourceFile: file.path, path: summary.path, ordOffset: summary.ordOffset,
+          rows: k.n, days: k.days.map((d) => dayOf(d * 86_400_000)),
+        });
+      }
+      const explainLines = summary.explainLines;
+      // the scan's own outcomes first (no rejects, no rows to stage), then the explained lines
+      consume(file, fileIndex, { ...emptyResult(), lines: scanned.lines - explainLines.length, skipped: summary.skipped }, writer, quarantine, progress);
+      for await (const batch of readSelectedLines(file.path, explainLines)) {
+        consume(file, fileIndex, explain({ fileIndex, sourceFile: file.path, lines: batch }), writer, quarantine, progress);
+      }
+    } else {
+      if (scanned) rmSync(scanned.path, { force: true });
+      perLine ??= makeChunkProcessor(hmacKey, loadId);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const piece of readLineChunks(file.path, (b) => {
+        hash.update(b);
+        bytes += b.length;
+      })) {
+        const chunk = { bytes: piece.bytes, fileIndex, sourceFile: file.path, firstLine: piece.firstLine };
+        consume(file, fileIndex, perLine(chunk), writer, quarantine, progress);
+      }
+      file.sha256 ||= hash.digest('hex');
+      file.bytes = bytes;
+    }
+    crashPoint('staging');
   }
+}
+
+function emptyResult(): ChunkResult {
+  return {
+    lines: 0,
+    skipped: 0,
+    rejected_by_reason: {},
+    quarantine: [],
+    tables: {
+      flow_events: { csv: '', rows: 0, days: [] },
+      activity_events: { csv: '', rows: 0, days: [] },
+    },
+  };
 }
 
 export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   if (!opts.hmacKey) throw usageError('no uid HMAC key given');
-  const engine = loaderEngine();
   const files = listLogFiles(opts.inputs);
   const dataDir = opts.dataDir;
   recoverDataDir(dataDir);
@@ -246,20 +212,15 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   const writer = new DuckDbRawZoneWriter({ dataDir, loadId, stagingDir });
   const quarantine = new QuarantineWriter(join(stagingDir, 'quarantine.ndjson'));
   const progress = createProgress(opts.progress, toLoad.reduce((a, f) => a + f.bytes, 0));
-  const totalBytes = toLoad.reduce((a, f) => a + f.bytes, 0);
 
   let record: LoadRecord;
   try {
-    if (engine === 'native') {
-      await stageFilesNative(toLoad, opts.hmacKey, loadId, stagingDir, writer, quarantine, progress);
-    } else {
-      const workers = workerCount(totalBytes);
-      const runner = workers > 0 ? workerRunner(opts.hmacKey, loadId, workers) : inlineRunner(opts.hmacKey, loadId);
-      try {
-        await stageFiles(toLoad, runner, writer, quarantine, progress);
-      } finally {
-        await runner.close();
-      }
+    // raw uids are in this DuckDB, which cannot spill; it is closed before the writer's opens
+    const scanDb = await openDuckDb(SCAN_DUCKDB_SETTINGS);
+    try {
+      await stageFiles(toLoad, opts.hmacKey, loadId, new Scanner(scanDb, opts.hmacKey, stagingDir), writer, quarantine, progress);
+    } finally {
+      scanDb.closeSync();
     }
     progress.done();
     quarantine.close();

@@ -1,5 +1,6 @@
 // Spec §3: turns a validated event into its raw-zone row. The uid is HMACed
 // here, so a row never holds a raw uid.
+import { parseLine } from './json.ts';
 import type { Envelope } from './rules.ts';
 import type { ActivityRow, FlowRow } from './raw-schema.ts';
 import type { UaFields } from './user-agent.ts';
@@ -53,12 +54,12 @@ export function toFlowRow(f: Record<string, unknown>, line: number, ctx: RowCont
 
 /**
  * Event time of an activity event without Fields.time: Timestamp (ns) / 1e6,
- * floored. JSON.parse rounds a 19-digit Timestamp to the nearest double, so
- * the digits are re-read from the line's text when they agree with it.
+ * floored, exactly: from the digits of the line's (first) Timestamp, since
+ * JSON.parse rounds a 19-digit Timestamp to the nearest double.
  */
 export function envelopeTimeMs(env: Envelope, text: string): number {
-  const m = /"Timestamp"\s*:\s*(\d+)\s*[,}]/.exec(text);
-  if (m && Number(m[1]) === env.Timestamp) return Number(BigInt(m[1]) / 1_000_000n);
+  const digits = parseLine(text).timestampDigits;
+  if (digits !== null && Number(digits) === env.Timestamp) return Number(BigInt(digits) / 1_000_000n);
   return Math.floor(env.Timestamp / 1e6);
 }
 

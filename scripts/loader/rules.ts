@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { projectRoot } from '../setup/python-env.ts';
+import { JsonSyntaxError, parseLine } from './json.ts';
 
 export const SCHEMA_DIR = join(projectRoot, 'schemas', 'events');
 
@@ -85,16 +86,19 @@ function lonelySurrogate(kind: EventKind, fields: Record<string, unknown>, schem
   return null;
 }
 
-/** Classifies one line of text (without its newline). */
+/**
+ * Classifies one line of text (without its newline), read in the JSON
+ * dialect of DuckDB's reader (json.ts), so that a line gets the outcome the
+ * bulk path would give it.
+ */
 export function classifyLine(text: string): Classified {
   if (text.trim() === '') return { kind: 'skip' };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseLine(text).value;
   } catch (e) {
-    // V8 quotes a piece of the line in its message; the line itself is quarantined, scrubbed, so drop the piece.
-    const detail = (e as Error).message.replace(/,? "[\s\S]*"(\.\.\.)? is not valid JSON$/, ' (not valid JSON)');
-    return { kind: 'reject', reason: 'invalid_json', detail };
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return { kind: 'reject', reason: 'invalid_json', detail: e.message };
   }
   const c = classifyValue(value);
   if ((c.kind === 'flow' || c.kind === 'activity') && text.includes('\\u')) {

@@ -85,3 +85,40 @@ export async function rawRows(dataDir: string, table: 'flow_events' | 'activity_
      ORDER BY load_id, source_file, source_line`,
   );
 }
+
+export type Outcome = { kind: 'flow' | 'activity' | 'skip' } | { kind: 'reject'; reason: string; detail: string };
+
+/**
+ * What one load makes of each line: every line is its own file (so that
+ * lines sharing a duplicate key do not hide each other), all in one load
+ * through the loader's one path. A duplicate counts as accepted.
+ */
+export async function loadOutcomes(t: TestContext, lines: string[]): Promise<Outcome[]> {
+  const { loadFiles } = await import('../../../scripts/loader/index.ts');
+  const { readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const work = tempDir(t, 'fxa-outcomes-');
+  mkdirSync(join(work, 'in'));
+  const files = lines.map((l, i) => {
+    const p = join(work, 'in', `${String(i).padStart(5, '0')}.log`);
+    writeFileSync(p, l + '\n');
+    return p;
+  });
+  const r = await loadFiles({ dataDir: join(work, 'data'), hmacKey: KEY, inputs: files, progress: 'never' });
+  const quarantine = r.quarantineFile
+    ? readFileSync(r.quarantineFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source_file: string; reason: string; detail: string })
+    : [];
+  const bySha = new Map(r.files.filter((f) => f.status === 'loaded').map((f) => [f.sha256, f]));
+  return r.files.map((f0) => {
+    const f = bySha.get(f0.sha256)!;
+    const c = f.counts;
+    if (c.rejected === 1) {
+      const q = quarantine.find((x) => x.source_file === f.path)!;
+      return { kind: 'reject', reason: q.reason, detail: q.detail };
+    }
+    if (c.loaded_flow_events === 1) return { kind: 'flow' };
+    if (c.loaded_activity_events === 1) return { kind: 'activity' };
+    if (c.skipped === 1 || c.lines_read === 0) return { kind: 'skip' };
+    // a duplicate of an earlier line: accepted, of the kind its Type says
+    return { kind: /"Type"\s*:\s*"activityEvent"/.test(readFileSync(f.path, 'utf8')) ? 'activity' : 'flow' };
+  });
+}

@@ -1,7 +1,5 @@
-// The loader's fast path: chunked reading, the per-line work on worker
-// threads (or on the main thread), staging as CSV, and checksumming in the
-// same pass. Whatever runs where, the rows, counts and quarantine are those
-// of a plain line-by-line load.
+// The load path on a file mixing every outcome, staging, and checksumming
+// in the same read; and the chunked reading of the line-by-line code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -11,22 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { loadFiles, loadedChecksums } from '../../../scripts/loader/index.ts';
 import { countsAddUp } from '../../../scripts/loader/counts.ts';
 import { readLineChunks, readLines } from '../../../scripts/loader/lines.ts';
-import { activityEvent, FIXTURES, flowEvent, KEY, rawRows, tempDir, type Row } from './helpers.ts';
+import { activityEvent, FIXTURES, flowEvent, KEY, rawRows, tempDir } from './helpers.ts';
 
 const load = (dataDir: string, inputs: string[]) => loadFiles({ dataDir, hmacKey: KEY, inputs, progress: 'never' });
-
-/** Runs fn with FXA_LOADER_WORKERS set (undefined = unset), restoring it after. */
-async function withWorkers<T>(n: number | undefined, fn: () => Promise<T>): Promise<T> {
-  const before = process.env.FXA_LOADER_WORKERS;
-  if (n === undefined) delete process.env.FXA_LOADER_WORKERS;
-  else process.env.FXA_LOADER_WORKERS = String(n);
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env.FXA_LOADER_WORKERS;
-    else process.env.FXA_LOADER_WORKERS = before;
-  }
-}
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').slice(-width);
 
@@ -87,33 +72,27 @@ function mixedFile(path: string): number {
   return bytes.length;
 }
 
-const strip = (rows: Row[]) => rows.map(({ load_id: _l, ...rest }) => rest);
-
-test('worker threads and the main thread alone give the same rows, counts and quarantine', async (t) => {
+test('a file mixing every outcome: rows, counts and quarantine, each line accounted for once', async (t) => {
   const work = tempDir(t);
   const file = join(work, 'mixed.log');
-  assert.ok(mixedFile(file) > 3 << 20, 'several chunks');
-  const runs: { counts: unknown; flow: Row[]; activity: Row[]; quarantine: unknown[] }[] = [];
-  for (const workers of [0, 1, 3]) {
-    const dataDir = join(work, `data-${workers}`);
-    const r = await withWorkers(workers, () => load(dataDir, [file]));
-    assert.ok(countsAddUp(r.counts));
-    const quarantine = readFileSync(r.quarantineFile!, 'utf8').trim().split('\n').map((l) => {
-      const { load_id: _l, ...rest } = JSON.parse(l);
-      return rest;
-    });
-    runs.push({ counts: r.counts, flow: strip(await rawRows(dataDir, 'flow_events')), activity: strip(await rawRows(dataDir, 'activity_events')), quarantine });
-  }
-  const [inline, ...threaded] = runs;
-  assert.equal((inline.counts as { lines_read: number }).lines_read, 12_002);
-  assert.ok(inline.flow.length > 4000 && inline.activity.length > 1000 && inline.quarantine.length > 3000);
-  assert.ok((inline.counts as { duplicates: number }).duplicates > 0);
-  assert.ok(inline.flow.some((r) => r.migration === 'm'.repeat(1_500_000)), 'the 1.5 MiB line is stored');
-  assert.equal(inline.activity.at(-1)!.type, 'last.line');
-  // line numbers run on across chunks: each line is accounted for exactly once
-  const seen = [...inline.flow, ...inline.activity].map((r) => r.source_line as number).concat(inline.quarantine.map((q) => (q as { source_line: number }).source_line));
+  assert.ok(mixedFile(file) > 3 << 20, 'several MiB');
+  const dataDir = join(work, 'data');
+  const r = await load(dataDir, [file]);
+  assert.ok(countsAddUp(r.counts));
+  const quarantine = readFileSync(r.quarantineFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source_line: number; reason: string });
+  const flow = await rawRows(dataDir, 'flow_events');
+  const activity = await rawRows(dataDir, 'activity_events');
+  assert.equal(r.counts.lines_read, 12_002);
+  assert.ok(flow.length > 4000 && activity.length > 1000 && quarantine.length > 3000);
+  assert.ok(r.counts.duplicates > 0);
+  assert.equal(r.counts.rejected_by_reason.invalid_utf8, 1000);
+  assert.ok(flow.some((x) => x.migration === 'm'.repeat(1_500_000)), 'the 1.5 MiB line is stored');
+  assert.equal(activity.at(-1)!.type, 'last.line');
+  assert.equal(activity.at(-1)!.source_line, 12_002);
+  // each line is accounted for exactly once
+  const seen = [...flow, ...activity].map((x) => x.source_line as number).concat(quarantine.map((q) => q.source_line));
   assert.equal(new Set(seen).size, seen.length);
-  for (const other of threaded) assert.deepEqual(other, inline);
+  assert.equal(seen.length + r.counts.duplicates + r.counts.skipped, 12_002);
 });
 
 test('staged rows cross verbatim: quotes, commas, line breaks, NUL, and the empty string apart from null', async (t) => {
@@ -134,7 +113,7 @@ test('staged rows cross verbatim: quotes, commas, line breaks, NUL, and the empt
   const noService = JSON.parse(readFileSync(file, 'utf8').split('\n')[2]);
   delete noService.Fields.service;
   writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(0, 2).concat(JSON.stringify(noService)).join('\n'));
-  await withWorkers(1, () => load(dataDir, [file]));
+  await load(dataDir, [file]);
   const [f] = await rawRows(dataDir, 'flow_events');
   assert.deepEqual([f.type, f.locale, f.context, f.entrypoint, f.service, f.utm_term, f.migration], [odd, '', null, '"', ',', '\n', null]);
   const acts = await rawRows(dataDir, 'activity_events');
