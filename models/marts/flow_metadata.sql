@@ -9,8 +9,8 @@
 {#-
     Only the begin events are ranked (a flow's earliest begin); every other
     figure is a plain group-by over the flow's events. Ranking all events
-    instead meant sorting every wide row (86 s of a 190 s full build at
-    40 M lines: bench/README.md).
+    instead meant sorting every wide row, the costliest step of a full build
+    (bench/README.md#measured-changes-to-the-models).
 -#}
 
 with

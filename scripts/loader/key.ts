@@ -1,4 +1,4 @@
-// The uid HMAC key (spec §2): from --hmac-key-file, else FXA_UID_HMAC_KEY.
+// The uid HMAC key (docs/contract.md#privacy): from --hmac-key-file, else FXA_UID_HMAC_KEY.
 // A data dir is bound to the key it was first loaded with: uids HMACed with
 // two keys never match, so a second key would silently break every count
 // across days. The binding is a fingerprint that reveals nothing about the

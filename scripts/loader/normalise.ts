@@ -1,4 +1,4 @@
-// Spec §3: turns a validated event into its raw-zone row. The uid is HMACed
+// docs/contract.md#normalisation: turns a validated event into its raw-zone row. The uid is HMACed
 // here, so a row never holds a raw uid.
 import { parseLine } from './json.ts';
 import type { Envelope } from './rules.ts';

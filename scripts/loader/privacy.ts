@@ -1,4 +1,4 @@
-// Spec §2: a uid is stored only as lower_hex(HMAC-SHA256(key, lower(uid))).
+// docs/contract.md#privacy: a uid is stored only as lower_hex(HMAC-SHA256(key, lower(uid))).
 // Everything that may hold a uid passes through here before it leaves memory.
 import { createHmac } from 'node:crypto';
 

@@ -89,7 +89,7 @@ export const RAW_COLUMNS: Record<RawTable, readonly Column[]> = {
   ],
 };
 
-/** Spec §3 duplicate keys; nulls compare equal. */
+/** Duplicate keys (docs/contract.md#duplicates); nulls compare equal. */
 export const DUPLICATE_KEYS: Record<RawTable, readonly string[]> = {
   flow_events: ['flow_id', 'type', 'flow_time', 'time_ms'],
   activity_events: ['uid', 'type', 'device_id', 'service', 'time_ms'],

@@ -1,4 +1,4 @@
-// The input rules of spec §1, applied to one log line. The rules themselves
+// The input rules of docs/contract.md#input, applied to one log line. The rules themselves
 // live in schemas/events/*.schema.json (compiled once here); this module only
 // decides skip / reject / accept and turns ajv's first error into a reason
 // code from a small fixed set, so that counts can be keyed by it.

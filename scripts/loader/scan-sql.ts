@@ -1,7 +1,7 @@
 // The one SQL statement that turns a piece of a log file into staged rows:
 // DuckDB's own read_json parses the lines, the checks generated from the
 // JSON Schemas (schema-sql.ts) classify them, the accepted events are
-// normalised (spec §3) and their uids HMACed in the same projection, and
+// normalised (docs/contract.md#normalisation) and their uids HMACed in the same projection, and
 // every line becomes one row of a staged Parquet file, in a column `kind`:
 // flow, activity, skip (another Type) or explain (JavaScript decides).
 //

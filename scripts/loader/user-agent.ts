@@ -1,4 +1,4 @@
-// Spec §3: ua_browser / ua_version / ua_os from the userAgent string, with
+// docs/contract.md#normalisation: ua_browser / ua_version / ua_os from the userAgent string, with
 // ua-parser-js 1.x (MIT; 2.x is AGPL and must not be used).
 import { UAParser } from 'ua-parser-js';
 

@@ -23,11 +23,11 @@ test('every TypeScript file is formatted by prettier (npm run format)', () => {
 });
 
 test('eslint rejects an unused variable and prettier a double-quoted string', () => {
-  const lint = run('eslint', ['--stdin', '--stdin-filename', 'scripts/x.ts', '--format', 'unix'], 'const unused = 1;\n');
+  const lint = run('eslint', ['--stdin', '--stdin-filename', 'lint-probe.ts', '--format', 'unix'], 'const unused = 1;\n');
   assert.equal(lint.status, 1);
   assert.match(lint.stdout, /'unused' is assigned a value but never used/);
-  const format = run('prettier', ['--check', '--stdin-filepath', 'scripts/x.ts'], 'export const a = "b";\n');
+  const format = run('prettier', ['--check', '--stdin-filepath', 'lint-probe.ts'], 'export const a = "b";\n');
   assert.notEqual(format.status, 0);
-  const formatted = run('prettier', ['--stdin-filepath', 'scripts/x.ts'], 'export const a = "b";\n');
+  const formatted = run('prettier', ['--stdin-filepath', 'lint-probe.ts'], 'export const a = "b";\n');
   assert.equal(formatted.stdout, "export const a = 'b';\n");
 });
