@@ -15,6 +15,8 @@ export default tseslint.config(
     rules: {
       // `_`-prefixed names are deliberately unused (destructuring, callbacks).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      // a boxed Number is used on purpose where one is needed; say so where it is
+      'no-new-wrappers': 'error',
     },
   },
   {

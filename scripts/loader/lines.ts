@@ -32,7 +32,7 @@ export async function* readLines(path: string, onBytes?: (n: number) => void): A
     return { number: ++number, text: b.toString('utf8'), validUtf8: isUtf8(b) };
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+    const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
     let nl: number;
     while ((nl = buf.indexOf(0x0a, start)) !== -1) {

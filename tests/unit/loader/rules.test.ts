@@ -78,6 +78,7 @@ rulesTest('envelope: Timestamp required integer ≥ 0, Fields required object', 
     e.reason(line({ ...ev, Fields: 'x' }), 'invalid_envelope');
   }
   // the 19-digit nanosecond Timestamps of real logs are integers
+  // eslint-disable-next-line no-loss-of-precision -- a 19-digit Timestamp, as the servers write it
   e.kind(line(flowEvent({}, { Timestamp: 1490918400123456789 })), 'flow');
 });
 
