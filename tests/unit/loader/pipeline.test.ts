@@ -11,6 +11,10 @@ import { countsAddUp } from '../../../scripts/loader/counts.ts';
 import { readLineChunks, readLines } from '../../../scripts/loader/lines.ts';
 import { activityEvent, FIXTURES, flowEvent, KEY, rawRows, tempDir } from './helpers.ts';
 
+// A 19-digit Timestamp, as the servers write it; its last digits need not survive as a JavaScript number.
+// eslint-disable-next-line no-loss-of-precision
+const NANOSECOND_TIMESTAMP = 1488330000123456789;
+
 const load = (dataDir: string, inputs: string[]) => loadFiles({ dataDir, hmacKey: KEY, inputs, progress: 'never' });
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').slice(-width);
@@ -28,17 +32,44 @@ function mixedFile(path: string): number {
     const uid = hex(i % 700, 32);
     switch (i % 12) {
       case 0:
-        add(JSON.stringify(flowEvent({ event: 'flow.signin.begin', flow_id: flowId, flow_time: 0, time: 1488326400000 + i, uid, userAgent: `Mozilla/5.0 (X11; Linux x86_64; rv:${50 + (i % 5)}.0) Gecko/20100101 Firefox/${50 + (i % 5)}.0` })));
+        add(
+          JSON.stringify(
+            flowEvent({
+              event: 'flow.signin.begin',
+              flow_id: flowId,
+              flow_time: 0,
+              time: 1488326400000 + i,
+              uid,
+              userAgent: `Mozilla/5.0 (X11; Linux x86_64; rv:${50 + (i % 5)}.0) Gecko/20100101 Firefox/${50 + (i % 5)}.0`,
+            }),
+          ),
+        );
         break;
       case 1:
-        add(JSON.stringify(flowEvent({ flow_id: flowId.toUpperCase(), flow_time: i, time: 1488326400000 + i * 1000, dnt: i % 2 === 0, utm_source: 'x"y,z' })), '\r\n');
+        add(
+          JSON.stringify(
+            flowEvent({
+              flow_id: flowId.toUpperCase(),
+              flow_time: i,
+              time: 1488326400000 + i * 1000,
+              dnt: i % 2 === 0,
+              utm_source: 'x"y,z',
+            }),
+          ),
+          '\r\n',
+        );
         break;
       case 2:
-        add(JSON.stringify(activityEvent({ uid: uid.toUpperCase(), device_id: hex(i % 50, 32), time: 1488330000000 + (i % 997) * 60_000 })));
+        add(
+          JSON.stringify(activityEvent({ uid: uid.toUpperCase(), device_id: hex(i % 50, 32), time: 1488330000000 + (i % 997) * 60_000 })),
+        );
         break;
       case 3:
-        // eslint-disable-next-line no-loss-of-precision -- a 19-digit Timestamp, as the servers write it; its last digits need not survive
-        add(JSON.stringify(activityEvent({ uid, device_id: '', service: i % 2 ? '' : null, time: null }, { Timestamp: 1488330000123456789 + i })));
+        add(
+          JSON.stringify(
+            activityEvent({ uid, device_id: '', service: i % 2 ? '' : null, time: null }, { Timestamp: NANOSECOND_TIMESTAMP + i }),
+          ),
+        );
         break;
       case 4:
         add(JSON.stringify({ Type: 'log', Fields: { msg: `uid ${uid}` } }));
@@ -63,7 +94,11 @@ function mixedFile(path: string): number {
         parts.push(Buffer.concat([Buffer.from(JSON.stringify(flowEvent({ flow_time: i })).slice(0, 60)), Buffer.from([0xc3, 0x28, 0x0a])]));
         break;
       default:
-        add(JSON.stringify(flowEvent({ flow_id: flowId, flow_time: i, time: 1488412800000 + i, locale: 'fr-FR 🦊', context: i % 2 ? '' : null })));
+        add(
+          JSON.stringify(
+            flowEvent({ flow_id: flowId, flow_time: i, time: 1488412800000 + i, locale: 'fr-FR 🦊', context: i % 2 ? '' : null }),
+          ),
+        );
     }
     if (i === 6000) add(JSON.stringify(flowEvent({ flow_time: 1, time: 1488326400001, migration: 'm'.repeat(1_500_000) })));
   }
@@ -80,14 +115,20 @@ test('a file mixing every outcome: rows, counts and quarantine, each line accoun
   const dataDir = join(work, 'data');
   const r = await load(dataDir, [file]);
   assert.ok(countsAddUp(r.counts));
-  const quarantine = readFileSync(r.quarantineFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source_line: number; reason: string });
+  const quarantine = readFileSync(r.quarantineFile!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { source_line: number; reason: string });
   const flow = await rawRows(dataDir, 'flow_events');
   const activity = await rawRows(dataDir, 'activity_events');
   assert.equal(r.counts.lines_read, 12_002);
   assert.ok(flow.length > 4000 && activity.length > 1000 && quarantine.length > 3000);
   assert.ok(r.counts.duplicates > 0);
   assert.equal(r.counts.rejected_by_reason.invalid_utf8, 1000);
-  assert.ok(flow.some((x) => x.migration === 'm'.repeat(1_500_000)), 'the 1.5 MiB line is stored');
+  assert.ok(
+    flow.some((x) => x.migration === 'm'.repeat(1_500_000)),
+    'the 1.5 MiB line is stored',
+  );
   assert.equal(activity.at(-1)!.type, 'last.line');
   assert.equal(activity.at(-1)!.source_line, 12_002);
   // each line is accounted for exactly once
@@ -118,7 +159,13 @@ test('staged rows cross verbatim: quotes, commas, line breaks, NUL, and the empt
   const [f] = await rawRows(dataDir, 'flow_events');
   assert.deepEqual([f.type, f.locale, f.context, f.entrypoint, f.service, f.utm_term, f.migration], [odd, '', null, '"', ',', '\n', null]);
   const acts = await rawRows(dataDir, 'activity_events');
-  assert.deepEqual(acts.map((a) => [a.type, a.service, a.device_id]), [[odd, '', null], ['no.service', null, 'd0'.repeat(16)]]);
+  assert.deepEqual(
+    acts.map((a) => [a.type, a.service, a.device_id]),
+    [
+      [odd, '', null],
+      ['no.service', null, 'd0'.repeat(16)],
+    ],
+  );
 });
 
 test('the checksum taken while loading is the sha256 of the file as stored (plain and .gz)', async (t) => {
@@ -129,7 +176,10 @@ test('the checksum taken while loading is the sha256 of the file as stored (plai
   const inputs = [join(FIXTURES, 'day1.log'), gz];
   const r = await load(dataDir, inputs);
   const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
-  assert.deepEqual(r.files.map((f) => [f.sha256, f.bytes]), inputs.map((p) => [sha(p), readFileSync(p).length]));
+  assert.deepEqual(
+    r.files.map((f) => [f.sha256, f.bytes]),
+    inputs.map((p) => [sha(p), readFileSync(p).length]),
+  );
   assert.deepEqual([...loadedChecksums(dataDir)].sort(), inputs.map(sha).sort());
 });
 
@@ -143,12 +193,21 @@ test('files of equal size but different content both load; equal content is load
   writeFileSync(b, JSON.stringify(flowEvent({ flow_time: 2222 })) + '\n');
   writeFileSync(c, readFileSync(a));
   const r = await load(dataDir, [a, b, c]);
-  assert.deepEqual(r.files.map((f) => f.status), ['loaded', 'loaded', 'already_loaded']);
-  assert.deepEqual((await rawRows(dataDir, 'flow_events')).map((x) => x.flow_time), [1111, 2222]);
+  assert.deepEqual(
+    r.files.map((f) => f.status),
+    ['loaded', 'loaded', 'already_loaded'],
+  );
+  assert.deepEqual(
+    (await rawRows(dataDir, 'flow_events')).map((x) => x.flow_time),
+    [1111, 2222],
+  );
   const d = join(work, 'd.log');
   writeFileSync(d, JSON.stringify(flowEvent({ flow_time: 3333 })) + '\n');
   const again = await load(dataDir, [d, b]);
-  assert.deepEqual(again.files.map((f) => f.status), ['loaded', 'already_loaded']);
+  assert.deepEqual(
+    again.files.map((f) => f.status),
+    ['loaded', 'already_loaded'],
+  );
   assert.deepEqual((await rawRows(dataDir, 'flow_events')).map((x) => x.flow_time).sort(), [1111, 2222, 3333]);
 });
 
