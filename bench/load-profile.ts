@@ -32,7 +32,9 @@ async function native(path: string, outDir: string): Promise<{ rows: number; sec
       columns = {'Timestamp': 'BIGINT', 'Type': 'VARCHAR', 'Fields': 'STRUCT(${fields})'}, ignore_errors = true))
     TO ${sqlString(join(outDir, 'native.parquet'))} (FORMAT parquet)`);
   const seconds = (performance.now() - t0) / 1000;
-  const n = (await con.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(join(outDir, 'native.parquet'))})`)).getRowObjectsJS()[0].n as number;
+  const n = (
+    await con.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(join(outDir, 'native.parquet'))})`)
+  ).getRowObjectsJS()[0].n as number;
   con.closeSync();
   inst.closeSync();
   return { rows: n, seconds };

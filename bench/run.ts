@@ -78,7 +78,11 @@ if (!opts.skip.has('sizes')) {
     rows.push(...sizeRows(r));
     written.push(
       writeResult(resultsDir, `${date}-${size}`, {
-        bench: 'fxa-metrics', date, size, machine, options: optionsDoc,
+        bench: 'fxa-metrics',
+        date,
+        size,
+        machine,
+        options: optionsDoc,
         seconds: (performance.now() - t0) / 1000,
         valid: r.problems.length === 0,
         targets: sizeChecks(r),
@@ -123,7 +127,11 @@ if (!opts.skip.has('history') || !opts.skip.has('multi-device') || !opts.skip.ha
   if (history || md || kpi) {
     written.push(
       writeResult(resultsDir, `${date}-history`, {
-        bench: 'fxa-metrics', date, size: 'history', machine, options: optionsDoc,
+        bench: 'fxa-metrics',
+        date,
+        size: 'history',
+        machine,
+        options: optionsDoc,
         seconds: (performance.now() - t0) / 1000,
         valid: (history?.problems.length ?? 0) + (md?.problems.length ?? 0) + (kpi?.problems.length ?? 0) === 0 && md?.sameRows !== false,
         targets: [...(history ? historyChecks(history) : []), ...(md ? multiDeviceChecks(md) : [])],
@@ -137,7 +145,9 @@ if (!opts.skip.has('history') || !opts.skip.has('multi-device') || !opts.skip.ha
 
 const total = (performance.now() - started) / 1000;
 process.stdout.write(markdownTable(HEADERS, rows) + '\n\n');
-process.stdout.write(`bench ran ${Math.round(total)} s; medians of ${[...new Set(sizes.map((s) => `${s.size}: ${s.runs}`).concat(history ? [`history: ${history.runs}`] : []))].join(', ') || 'no'} run(s)\n`);
+process.stdout.write(
+  `bench ran ${Math.round(total)} s; medians of ${[...new Set(sizes.map((s) => `${s.size}: ${s.runs}`).concat(history ? [`history: ${history.runs}`] : []))].join(', ') || 'no'} run(s)\n`,
+);
 for (const f of written) process.stdout.write(`results: ${relative(process.cwd(), f)}\n`);
 if (notes.length) {
   process.stdout.write(`\n${notes.length} data-check finding(s) (timings kept):\n`);

@@ -41,7 +41,7 @@ interface YamlModel {
 }
 
 const testName = (t: unknown): string | null =>
-  typeof t === 'string' ? t : t && typeof t === 'object' ? Object.keys(t as object)[0] ?? null : null;
+  typeof t === 'string' ? t : t && typeof t === 'object' ? (Object.keys(t as object)[0] ?? null) : null;
 
 /** The pattern of a `matches_pattern` data test, in either argument style dbt accepts. */
 function testPattern(t: unknown): string | null {
@@ -64,7 +64,8 @@ function tableSchema(model: YamlModel, source: string): TableContract {
     columns.push({ name: col.name, type, nullable, ...(col.description ? { description: col.description.trim() } : {}) });
     const value: Record<string, unknown> = { ...jsonSchemaFor(type) };
     const tested = tests.map(testPattern).find((p) => p !== null);
-    const pattern = tested ?? col.meta?.pattern ?? col.config?.meta?.pattern ?? (type === 'string' ? DEFAULT_PATTERNS[col.name] : undefined);
+    const pattern =
+      tested ?? col.meta?.pattern ?? col.config?.meta?.pattern ?? (type === 'string' ? DEFAULT_PATTERNS[col.name] : undefined);
     if (pattern) value.pattern = /^\^.*\$$/.test(pattern) ? pattern : `^(?:${pattern})$`;
     if (nullable) value.type = [value.type as string, 'null'];
     properties[col.name] = value;
@@ -85,13 +86,18 @@ function tableSchema(model: YamlModel, source: string): TableContract {
 }
 
 /** The folders whose model YAML files describe published tables: the marts and the KPI marts. */
-export const MART_MODEL_DIRS = [['models', 'marts'], ['models', 'marts', 'kpi']];
+export const MART_MODEL_DIRS = [
+  ['models', 'marts'],
+  ['models', 'marts', 'kpi'],
+];
 
 /** Every model of models/marts/*.yml and models/marts/kpi/*.yml as its table contract, by table name. */
 export function buildTableSchemas(projectDir: string): Map<string, TableContract> {
   const out = new Map<string, TableContract>();
   for (const dir of MART_MODEL_DIRS.map((parts) => join(projectDir, ...parts)).filter((d) => existsSync(d))) {
-    for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()) {
       const doc = YAML.parse(readFileSync(join(dir, f), 'utf8')) as { models?: YamlModel[] } | null;
       for (const model of doc?.models ?? []) {
         if (out.has(model.name)) throw new Error(`model ${model.name} is described twice in models/marts`);
@@ -115,7 +121,8 @@ export function diffTableSchemas(projectDir: string): string[] {
     if (!existsSync(file)) problems.push(`schemas/tables/${name}.json is missing`);
     else if (readFileSync(file, 'utf8') !== schemaText(schema)) problems.push(`schemas/tables/${name}.json differs from models/marts YAML`);
   }
-  for (const f of committed) if (!generated.has(f.replace(/\.json$/, ''))) problems.push(`schemas/tables/${f} has no model in models/marts`);
+  for (const f of committed)
+    if (!generated.has(f.replace(/\.json$/, ''))) problems.push(`schemas/tables/${f} has no model in models/marts`);
   return problems;
 }
 

@@ -23,7 +23,9 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 
 const hasLogs = existsSync(sampleDir) && readdirSync(sampleDir).some((f) => LOG_FILE.test(f));
 if (!hasLogs) {
-  say(`no logs in ${relative(projectRoot, sampleDir)}/: generating a week of sample logs (${SAMPLE.start}, ${SAMPLE.days} days, ${SAMPLE.users} users, seed ${SAMPLE.seed})`);
+  say(
+    `no logs in ${relative(projectRoot, sampleDir)}/: generating a week of sample logs (${SAMPLE.start}, ${SAMPLE.days} days, ${SAMPLE.users} users, seed ${SAMPLE.seed})`,
+  );
   const r = await generateLogs({ out: sampleDir, ...SAMPLE });
   say(`  ${r.files.length} files, ${r.lines} lines`);
 }
@@ -42,7 +44,9 @@ const run = spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, env,
 const warehouse = layout(dataDir).warehouse;
 if (existsSync(warehouse)) {
   say(`\nDuckDB warehouse: ${warehouse}`);
-  say(`  look inside:  npx fxa-metrics sql --data-dir ${relative(process.cwd(), dataDir) || '.'} "select * from main.flow_metadata limit 5"`);
+  say(
+    `  look inside:  npx fxa-metrics sql --data-dir ${relative(process.cwd(), dataDir) || '.'} "select * from main.flow_metadata limit 5"`,
+  );
   say(`  check it:     npx fxa-metrics validate --data-dir ${relative(process.cwd(), dataDir) || '.'}`);
 }
 
@@ -51,7 +55,11 @@ if (existsSync(warehouse)) {
 let kpiReport = latestKpiReport(dataDir);
 if (!kpiReport && existsSync(warehouse)) {
   const out = layout(dataDir).startKpiReport;
-  const r = spawnSync(process.execPath, [cli, 'report', '--data-dir', dataDir, '--out', out], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [cli, 'report', '--data-dir', dataDir, '--out', out], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status === 0) kpiReport = out;
 }
 if (kpiReport) say(`\nKPI report: ${kpiReport}\n  open it:      ${pathToFileURL(kpiReport).href}`);

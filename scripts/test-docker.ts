@@ -83,5 +83,7 @@ try {
 } finally {
   await cleanup();
 }
-say(`${skipped ? 'skipped' : status === 0 ? 'passed' : 'failed'} in ${seconds()}${keep && ownEngine ? `; the engine keeps running: eval "$(node --import tsx scripts/docker/engine.ts env)"` : ''}`);
+say(
+  `${skipped ? 'skipped' : status === 0 ? 'passed' : 'failed'} in ${seconds()}${keep && ownEngine ? `; the engine keeps running: eval "$(node --import tsx scripts/docker/engine.ts env)"` : ''}`,
+);
 process.exit(status);

@@ -23,9 +23,7 @@ function findTests(dir: string, out: string[] = []): string[] {
 
 ensurePythonEnv();
 const filters = process.argv.slice(2);
-const files = findTests(join(projectRoot, 'tests')).filter(
-  (f) => filters.length === 0 || filters.some((p) => f.includes(p)),
-);
+const files = findTests(join(projectRoot, 'tests')).filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)));
 if (files.length === 0) {
   process.stderr.write(`no test files match ${filters.join(' ')}\n`);
   process.exit(2);
@@ -39,9 +37,8 @@ if (files.some((f) => f.startsWith(join('tests', 'browser')))) {
     process.exit(2);
   }
 }
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', cwd: projectRoot },
-);
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  cwd: projectRoot,
+});
 process.exit(r.status ?? 1);

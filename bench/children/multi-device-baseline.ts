@@ -20,7 +20,8 @@ if (!db || !/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') || !Number.isInteger(lookback)
   process.stderr.write('usage: multi-device-baseline.ts WAREHOUSE DAY LOOKBACK RUNS [NIGHT_SQL FULL_SQL]\n');
   process.exit(2);
 }
-const modelSql = nightSqlFile && fullSqlFile ? { night: readFileSync(nightSqlFile, 'utf8'), full: readFileSync(fullSqlFile, 'utf8') } : null;
+const modelSql =
+  nightSqlFile && fullSqlFile ? { night: readFileSync(nightSqlFile, 'utf8'), full: readFileSync(fullSqlFile, 'utf8') } : null;
 
 const SELF_JOIN = `
   SELECT DISTINCT a.day, a.uid
@@ -84,11 +85,16 @@ const result = {
   // (the later days of its window have no activity yet), the full build's all.
   modelSelect: modelSql
     ? {
-        oneNight: { seconds: nightSelectSeconds, rows: await count(conn, 'SELECT * FROM bench_model_night WHERE day = CAST($day AS DATE)', { day }) },
+        oneNight: {
+          seconds: nightSelectSeconds,
+          rows: await count(conn, 'SELECT * FROM bench_model_night WHERE day = CAST($day AS DATE)', { day }),
+        },
         allDays: { seconds: fullSelectSeconds, rows: await count(conn, 'SELECT * FROM bench_model_full') },
       }
     : null,
-  days: Number((await conn.runAndReadAll('SELECT count(DISTINCT day)::BIGINT AS n FROM main.daily_activity_per_device')).getRowObjectsJson()[0].n),
+  days: Number(
+    (await conn.runAndReadAll('SELECT count(DISTINCT day)::BIGINT AS n FROM main.daily_activity_per_device')).getRowObjectsJson()[0].n,
+  ),
   inputRows: await count(conn, 'SELECT * FROM main.daily_activity_per_device'),
 };
 conn.closeSync();

@@ -7,10 +7,24 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from '../lib/sql.ts';
 
 const FIELDS = [
-  'event VARCHAR', 'flow_id VARCHAR', 'flow_time BIGINT', '"time" BIGINT', 'uid VARCHAR', 'device_id VARCHAR',
-  'locale VARCHAR', '"userAgent" VARCHAR', 'context VARCHAR', 'entrypoint VARCHAR', 'migration VARCHAR',
-  'service VARCHAR', 'utm_campaign VARCHAR', 'utm_content VARCHAR', 'utm_medium VARCHAR', 'utm_source VARCHAR',
-  'utm_term VARCHAR', 'dnt BOOLEAN',
+  'event VARCHAR',
+  'flow_id VARCHAR',
+  'flow_time BIGINT',
+  '"time" BIGINT',
+  'uid VARCHAR',
+  'device_id VARCHAR',
+  'locale VARCHAR',
+  '"userAgent" VARCHAR',
+  'context VARCHAR',
+  'entrypoint VARCHAR',
+  'migration VARCHAR',
+  'service VARCHAR',
+  'utm_campaign VARCHAR',
+  'utm_content VARCHAR',
+  'utm_medium VARCHAR',
+  'utm_source VARCHAR',
+  'utm_term VARCHAR',
+  'dnt BOOLEAN',
 ].join(', ');
 
 const COLUMNS = `{

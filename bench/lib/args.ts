@@ -83,7 +83,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     sizes: sizes.length ? sizes : [...DEFAULT_SIZES],
     runs: v.runs === undefined ? null : positiveInt('--runs', v.runs, 50),
     seed: v.seed === undefined ? 1 : positiveInt('--seed', v.seed, 2 ** 31 - 1),
-    historyLinesPerDay: v['history-lines-per-day'] === undefined ? 30_000 : positiveInt('--history-lines-per-day', v['history-lines-per-day'], 10_000_000),
+    historyLinesPerDay:
+      v['history-lines-per-day'] === undefined ? 30_000 : positiveInt('--history-lines-per-day', v['history-lines-per-day'], 10_000_000),
     skip,
     keep: v.keep ?? false,
     resultsDir: v['results-dir'] ?? null,

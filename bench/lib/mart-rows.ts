@@ -6,7 +6,9 @@ import { DUCKDB_MART_SCHEMA, quoteIdent } from '../../scripts/lib/warehouse/duck
 export async function tableRowCounts(dataDir: string): Promise<Record<string, number>> {
   const wh = await openWarehouse({ target: 'duckdb', dataDir, readOnly: true });
   try {
-    const tables = await wh.query('select table_name from duckdb_tables() where schema_name = $1 order by table_name', [DUCKDB_MART_SCHEMA]);
+    const tables = await wh.query('select table_name from duckdb_tables() where schema_name = $1 order by table_name', [
+      DUCKDB_MART_SCHEMA,
+    ]);
     const out: Record<string, number> = {};
     for (const t of tables) {
       const name = String(t.table_name);

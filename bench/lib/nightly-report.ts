@@ -20,7 +20,10 @@ export function nightlySummary(report: unknown): Obj | null {
     dbt: dbtRuns.map((d) => {
       const o = obj(d) ?? {};
       const models = Array.isArray(o.models) ? (o.models as unknown[]).map(obj).filter((m): m is Obj => m !== null) : [];
-      return { elapsedSeconds: o.elapsedSeconds ?? null, models: models.map((m) => ({ name: m.name ?? m.unique_id, seconds: m.seconds ?? null })) };
+      return {
+        elapsedSeconds: o.elapsedSeconds ?? null,
+        models: models.map((m) => ({ name: m.name ?? m.unique_id, seconds: m.seconds ?? null })),
+      };
     }),
   };
 }

@@ -10,7 +10,18 @@ import { historyLogs, type HistoryLogs } from '../lib/inputs.ts';
 
 /** The code whose change makes a prepared data dir stale: generator, loader, models, orchestration. */
 const pipelineStamp = () =>
-  codeStamp(['scripts/generator', 'scripts/loader', 'scripts/orchestration', 'scripts/commands', 'scripts/lib', 'schemas', 'models', 'macros', 'dbt_project.yml', 'profiles.yml']);
+  codeStamp([
+    'scripts/generator',
+    'scripts/loader',
+    'scripts/orchestration',
+    'scripts/commands',
+    'scripts/lib',
+    'schemas',
+    'models',
+    'macros',
+    'dbt_project.yml',
+    'profiles.yml',
+  ]);
 import { fxa } from '../lib/commands.ts';
 import { parseJsonOutput, type Measured } from '../lib/measure.ts';
 import { nightlySummary } from '../lib/nightly-report.ts';
@@ -40,7 +51,13 @@ export interface HistoryResult {
 }
 
 /** The data dir holding the `depth` days before the new day, loaded and built; prepared once. */
-export async function prepareTemplate(h: HistoryLogs, depth: number, perDay: number, seed: number, say: (m: string) => void): Promise<Template> {
+export async function prepareTemplate(
+  h: HistoryLogs,
+  depth: number,
+  perDay: number,
+  seed: number,
+  say: (m: string) => void,
+): Promise<Template> {
   const dir = join(cacheRoot, `history-${perDay}-${seed}`, `depth-${depth}`);
   const days = h.days.slice(h.days.length - 1 - depth, h.days.length - 1);
   const { value } = await cached(dir, pipelineStamp(), async (dd) => {
@@ -61,7 +78,11 @@ export async function historyInput(opts: BenchOptions, say: (m: string) => void)
   return historyLogs(opts.historyLinesPerDay, opts.seed, say);
 }
 
-export async function runHistory(input: HistoryLogs & { reused: boolean }, opts: BenchOptions, say: (m: string) => void): Promise<HistoryResult> {
+export async function runHistory(
+  input: HistoryLogs & { reused: boolean },
+  opts: BenchOptions,
+  say: (m: string) => void,
+): Promise<HistoryResult> {
   const newDay = input.days.at(-1)!;
   const n = runsFor('history', opts);
   const problems: string[] = [];

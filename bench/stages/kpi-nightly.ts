@@ -105,7 +105,15 @@ export async function runKpiNightly(t90: Template, opts: BenchOptions, say: (m: 
   const project = beforeProject(join(work, 'project-before'));
   const warehouse = layout(work).warehouse;
   const compiled = (model: string) =>
-    join(layout(work).dbtTarget, 'compiled', 'fxa_metrics', 'models', 'marts', ...(model.startsWith('kpi_') ? ['kpi'] : []), `${model}.sql`);
+    join(
+      layout(work).dbtTarget,
+      'compiled',
+      'fxa_metrics',
+      'models',
+      'marts',
+      ...(model.startsWith('kpi_') ? ['kpi'] : []),
+      `${model}.sql`,
+    );
   const selectFile = (name: string) => join(work, `bench-${name}.sql`);
 
   // Interleaved, so that a change in the machine's load hits both alike.
@@ -173,21 +181,52 @@ export async function runKpiNightly(t90: Template, opts: BenchOptions, say: (m: 
 }
 
 /** The printed rows (stage, median, min, max, rate, peak RSS, target, met?). */
-export function kpiNightlyRows(r: KpiNightlyResult, row: (stage: string, s: Summary | null, rate: string, rssKb: number | null, target?: string, met?: string) => string[]): string[][] {
+export function kpiNightlyRows(
+  r: KpiNightlyResult,
+  row: (stage: string, s: Summary | null, rate: string, rssKb: number | null, target?: string, met?: string) => string[],
+): string[][] {
   const cpu = (s: StageResult) => `dbt process ${fmtSeconds(s.wall?.median)} wall, ${fmtSeconds(s.cpu?.median)} CPU`;
   const ratio = r.before.models?.median && r.after.models?.median ? r.after.models.median / r.before.models.median : null;
   const same = r.beforeOnly === 0 && r.afterOnly === 0;
   const sel = r.selects;
   const selRatio = sel?.before?.median && sel.after?.median ? sel.after.median / sel.before.median : null;
-  const each = sel ? Object.entries(sel.each).filter(([k]) => k.startsWith('after_')).map(([k, v]) => `${k.slice(6)} ${fmtSeconds(summarize(v.seconds)?.median)}`).join(', ') : '';
+  const each = sel
+    ? Object.entries(sel.each)
+        .filter(([k]) => k.startsWith('after_'))
+        .map(([k, v]) => `${k.slice(6)} ${fmtSeconds(summarize(v.seconds)?.median)}`)
+        .join(', ')
+    : '';
   return [
     row('kpi nightly SELECT before: kpi_engagement_daily', sel?.before ?? null, sel ? `${sel.each.before_kpi.rows} rows` : '', null),
-    row('kpi nightly SELECTs after: the three models', sel?.after ?? null, each, null,
-      'after ≤ before', selRatio === null ? '' : `${selRatio <= 1 ? 'yes' : 'NO'} (× ${selRatio.toFixed(2)})`),
-    row(`kpi nightly before: kpi_engagement_daily over 33 days of events (${r.day}, ${r.depth}-day history)`, r.before.models, cpu(r.before), r.before.peakRssKb),
-    row('kpi nightly after: users_last_seen + users_os_last_seen + kpi_engagement_daily', r.after.models, cpu(r.after), r.after.peakRssKb,
-      '', ratio === null ? '' : `× ${ratio.toFixed(2)} in dbt`),
-    row('kpi nightly rows, before vs after', null, r.rows === null ? '' : `${r.rows} rows; ${r.beforeOnly}/${r.afterOnly} only before/after`, null, 'same rows', r.rows === null ? '' : same ? 'yes' : 'NO'),
+    row(
+      'kpi nightly SELECTs after: the three models',
+      sel?.after ?? null,
+      each,
+      null,
+      'after ≤ before',
+      selRatio === null ? '' : `${selRatio <= 1 ? 'yes' : 'NO'} (× ${selRatio.toFixed(2)})`,
+    ),
+    row(
+      `kpi nightly before: kpi_engagement_daily over 33 days of events (${r.day}, ${r.depth}-day history)`,
+      r.before.models,
+      cpu(r.before),
+      r.before.peakRssKb,
+    ),
+    row(
+      'kpi nightly after: users_last_seen + users_os_last_seen + kpi_engagement_daily',
+      r.after.models,
+      cpu(r.after),
+      r.after.peakRssKb,
+      '',
+      ratio === null ? '' : `× ${ratio.toFixed(2)} in dbt`,
+    ),
+    row(
+      'kpi nightly rows, before vs after',
+      null,
+      r.rows === null ? '' : `${r.rows} rows; ${r.beforeOnly}/${r.afterOnly} only before/after`,
+      null,
+      'same rows',
+      r.rows === null ? '' : same ? 'yes' : 'NO',
+    ),
   ];
 }
-

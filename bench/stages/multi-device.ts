@@ -39,7 +39,13 @@ export interface MultiDeviceResult {
   baseline: StageResult & {
     oneDay: Summary | null;
     allDays: Summary | null;
-    raw: { oneDay: Comparison; allDays: Comparison; modelSelect: { oneNight: SelectTiming; allDays: SelectTiming } | null; days: number; inputRows: number } | null;
+    raw: {
+      oneDay: Comparison;
+      allDays: Comparison;
+      modelSelect: { oneNight: SelectTiming; allDays: SelectTiming } | null;
+      days: number;
+      inputRows: number;
+    } | null;
   };
   /**
    * The model's compiled SELECT (dbt's target/compiled file of the night and

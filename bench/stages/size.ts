@@ -27,7 +27,12 @@ export interface SizeResult {
   size: Size;
   input: LogSet & { reused: boolean };
   runs: number;
-  load: StageResult & { linesPerSecond: number | null; mbPerSecond: number | null; linesPerCpuSecond: number | null; counts: LoadCounts | null };
+  load: StageResult & {
+    linesPerSecond: number | null;
+    mbPerSecond: number | null;
+    linesPerCpuSecond: number | null;
+    counts: LoadCounts | null;
+  };
   /** the same load again on the loaded data dir: every file already loaded, only checksummed */
   repeatLoad?: StageResult & { mbPerSecond: number | null; noop: boolean | null };
   build: StageResult & { models: Record<string, Summary & { rows: number | null }>; tests: DbtBreakdown['tests'] | null };
@@ -45,11 +50,18 @@ type Run = { m: Measured; ok: boolean; extra?: Record<string, unknown> };
 
 export async function runSize(size: Size, opts: BenchOptions, say: (m: string) => void): Promise<SizeResult> {
   const input = await sizeLogs(size, opts.seed, say);
-  say(`${size}: ${input.lines.toLocaleString('en')} lines, ${(input.bytes / 1e6).toFixed(0)} MB in ${input.files} file(s)${input.reused ? ' (cached)' : ''}`);
+  say(
+    `${size}: ${input.lines.toLocaleString('en')} lines, ${(input.bytes / 1e6).toFixed(0)} MB in ${input.files} file(s)${input.reused ? ' (cached)' : ''}`,
+  );
   const n = runsFor(size, opts);
   const problems: string[] = [];
   const notes: string[] = [];
-  const loads: Run[] = [], repeats: Run[] = [], builds: Run[] = [], validates: Run[] = [], nightlies: Run[] = [], natives: Run[] = [];
+  const loads: Run[] = [],
+    repeats: Run[] = [],
+    builds: Run[] = [],
+    validates: Run[] = [],
+    nightlies: Run[] = [],
+    natives: Run[] = [];
   const breakdowns: DbtBreakdown[] = [];
   let counts: LoadCounts | null = null;
   let nightlyReport: unknown = null;
@@ -105,7 +117,11 @@ export async function runSize(size: Size, opts: BenchOptions, say: (m: string) =
       const wd = freshWorkDir(`${size}-native-${i}`);
       const native = await benchChild('native-read-json.ts', [join(wd, 'out.parquet'), ...logFiles]);
       const out = parseJsonOutput(native.stdout) as { rows?: number; seconds?: number } | null;
-      natives.push({ m: native, ok: native.exitCode === 0 && !!out, extra: { rows: out?.rows ?? null, querySeconds: out?.seconds ?? null } });
+      natives.push({
+        m: native,
+        ok: native.exitCode === 0 && !!out,
+        extra: { rows: out?.rows ?? null, querySeconds: out?.seconds ?? null },
+      });
       if (native.exitCode !== 0) problems.push(failureLine(`${tag} native read_json`, native));
       rmSync(wd, { recursive: true, force: true });
     }
@@ -164,4 +180,3 @@ export async function runSize(size: Size, opts: BenchOptions, say: (m: string) =
     notes,
   };
 }
-

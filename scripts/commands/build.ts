@@ -5,7 +5,15 @@ import { usageError } from '../lib/errors.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { runBuild } from '../orchestration/build.ts';
 import { parseDayFlag } from '../lib/days.ts';
-import { addCommonOptions, finishRun, parsePositiveInt, resolveTarget, startLogging, DEFAULT_SAMPLE, type CommonFlags } from '../orchestration/cli-options.ts';
+import {
+  addCommonOptions,
+  finishRun,
+  parsePositiveInt,
+  resolveTarget,
+  startLogging,
+  DEFAULT_SAMPLE,
+  type CommonFlags,
+} from '../orchestration/cli-options.ts';
 
 interface BuildFlags extends CommonFlags {
   from?: string;

@@ -11,7 +11,9 @@ import { buildDocsSite } from '../docs-site/build.ts';
 export function register(program: Command): void {
   const cmd = program
     .command('docs')
-    .description('Build the dbt docs site (lineage raw → staging → marts → KPIs, model and column docs) into <data dir>/dbt-docs/ and print where it is.');
+    .description(
+      'Build the dbt docs site (lineage raw → staging → marts → KPIs, model and column docs) into <data dir>/dbt-docs/ and print where it is.',
+    );
   addCommonOptions(cmd, { json: false });
   cmd.addHelpText(
     'after',

@@ -34,7 +34,8 @@ function countsTable(r: LoadResult): string {
   const head = r.noop ? 'nothing new to load (every file was loaded before)' : `load ${r.loadId}`;
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${String(v).padStart(12)}`);
   if (r.quarantineFile) lines.push(`  rejected lines: ${r.quarantineFile}`);
-  if (r.daysTouched.length) lines.push(`  days: ${r.daysTouched[0]} … ${r.daysTouched[r.daysTouched.length - 1]} (${r.daysTouched.length})`);
+  if (r.daysTouched.length)
+    lines.push(`  days: ${r.daysTouched[0]} … ${r.daysTouched[r.daysTouched.length - 1]} (${r.daysTouched.length})`);
   return [head, ...lines].join('\n') + '\n';
 }
 

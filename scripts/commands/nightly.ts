@@ -4,7 +4,16 @@ import { action } from '../lib/command.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { runNightly } from '../orchestration/nightly.ts';
 import { parseDayFlag } from '../lib/days.ts';
-import { addCommonOptions, finishRun, parsePositiveInt, parseRate, resolveTarget, startLogging, DEFAULT_SAMPLE, type CommonFlags } from '../orchestration/cli-options.ts';
+import {
+  addCommonOptions,
+  finishRun,
+  parsePositiveInt,
+  parseRate,
+  resolveTarget,
+  startLogging,
+  DEFAULT_SAMPLE,
+  type CommonFlags,
+} from '../orchestration/cli-options.ts';
 
 interface NightlyFlags extends CommonFlags {
   input: string;

@@ -8,7 +8,14 @@ import { checkTargetConfig, openWarehouse } from '../lib/warehouse/index.ts';
 import { redact } from '../lib/secrets.ts';
 import { readTableContracts } from '../orchestration/table-contracts.ts';
 import { validateWarehouse } from '../orchestration/validate.ts';
-import { addCommonOptions, parsePositiveInt, resolveTarget, startLogging, DEFAULT_SAMPLE, type CommonFlags } from '../orchestration/cli-options.ts';
+import {
+  addCommonOptions,
+  parsePositiveInt,
+  resolveTarget,
+  startLogging,
+  DEFAULT_SAMPLE,
+  type CommonFlags,
+} from '../orchestration/cli-options.ts';
 
 interface ValidateFlags extends CommonFlags {
   sample: string;
@@ -39,7 +46,8 @@ export function register(program: Command): void {
       if (flags.json) process.stdout.write(redact(JSON.stringify(result, null, 2)) + '\n');
       for (const f of result.findings) {
         const extra = f.rows ? ` (${f.rows} of the sampled rows, e.g. ${f.example})` : '';
-        if (logFormat() === 'json') log.error(f.message, { table: f.table, column: f.column, kind: f.kind, rows: f.rows, example: f.example });
+        if (logFormat() === 'json')
+          log.error(f.message, { table: f.table, column: f.column, kind: f.kind, rows: f.rows, example: f.example });
         else process.stderr.write(`${f.kind}: ${f.message}${extra}\n`);
       }
       const sampled = result.tables.reduce((s, t) => s + t.sampledRows, 0);

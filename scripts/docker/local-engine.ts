@@ -78,7 +78,12 @@ const has = (cmd: string) => run('sh', ['-c', `command -v ${cmd}`]).status === 0
 export function prepareHost(): string | null {
   if (process.platform !== 'linux') return `a private dockerd needs Linux, not ${process.platform}`;
   if (process.getuid?.() !== 0) return 'starting dockerd needs root: run it as root';
-  const missing = [['dockerd', 'docker.io'], ['debootstrap', 'debootstrap']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
+  const missing = [
+    ['dockerd', 'docker.io'],
+    ['debootstrap', 'debootstrap'],
+  ]
+    .filter(([cmd]) => !has(cmd))
+    .map(([, pkg]) => pkg);
   if (missing.length) {
     process.stderr.write(`installing ${missing.join(', ')} with apt-get\n`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -177,7 +182,9 @@ export function aptMirror(): { mirror: string; suite: string } {
   const suite = /^VERSION_CODENAME=(\S+)/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
   if (!suite) throw new Error('no VERSION_CODENAME in /etc/os-release');
   const paths = ['/etc/apt/sources.list', ...listDir('/etc/apt/sources.list.d').map((f) => join('/etc/apt/sources.list.d', f))];
-  const files = paths.filter((p) => /\.(list|sources)$/.test(p) && existsSync(p)).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const files = paths
+    .filter((p) => /\.(list|sources)$/.test(p) && existsSync(p))
+    .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   const mirror = mirrorFromSources(files, suite);
   if (!mirror) throw new Error(`no apt source for ${suite} main in /etc/apt`);
   return { mirror, suite };

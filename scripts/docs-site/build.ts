@@ -32,7 +32,10 @@ export async function buildDocsSite(opts: DocsSiteOptions): Promise<DocsSite> {
   mkdirSync(opts.dataDir, { recursive: true });
   const run = await runDbt(['docs', 'generate', '--static'], { dataDir: opts.dataDir, target: opts.target });
   if (run.exitCode !== 0) {
-    throw new CliError(`dbt docs generate failed (exit ${run.exitCode}): ${dbtErrorLine(run)} (dbt log: ${join(l.dbtLogs, 'dbt.log')})`, ExitCode.failure);
+    throw new CliError(
+      `dbt docs generate failed (exit ${run.exitCode}): ${dbtErrorLine(run)} (dbt log: ${join(l.dbtLogs, 'dbt.log')})`,
+      ExitCode.failure,
+    );
   }
   for (const f of SITE_FILES) {
     if (!existsSync(join(l.dbtTarget, f))) throw new CliError(`dbt docs generate wrote no ${f} in ${l.dbtTarget}`, ExitCode.failure);

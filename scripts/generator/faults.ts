@@ -24,7 +24,15 @@ export function badVariant(line: string, kind: MetricKind, rng: Rng): string {
   return line.replace(/"uid":"[0-9a-fA-F]{32}"/, '"uid":"not-a-uid"');
 }
 
-const NOISE_TYPES = ['request.summary', 'request.summary', 'request.summary', 'request.summary', 'request.summary', 'mailer.send', 'error'] as const;
+const NOISE_TYPES = [
+  'request.summary',
+  'request.summary',
+  'request.summary',
+  'request.summary',
+  'request.summary',
+  'mailer.send',
+  'error',
+] as const;
 const MAIL_DOMAINS = ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'web.de', 'gmx.de', 'mail.ru', 'orange.fr', 'other'];
 
 /** A log line of a Type the loader skips, logged at timeMs by the auth server. */

@@ -68,7 +68,8 @@ export function checkOptions(o: GenerateOptions): string | null {
   if (!o.out) return 'an output directory is required';
   if (Number.isNaN(parseDay(o.start))) return `start must be a date YYYY-MM-DD, got "${o.start}"`;
   if (!Number.isInteger(o.days) || o.days < 1 || o.days > MAX_DAYS) return `days must be an integer from 1 to ${MAX_DAYS}, got ${o.days}`;
-  if (!Number.isInteger(o.users) || o.users < 1 || o.users > MAX_USERS) return `users must be an integer from 1 to ${MAX_USERS}, got ${o.users}`;
+  if (!Number.isInteger(o.users) || o.users < 1 || o.users > MAX_USERS)
+    return `users must be an integer from 1 to ${MAX_USERS}, got ${o.users}`;
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) return `seed must be an integer from 0 to 4294967295, got ${o.seed}`;
   return null;
 }

@@ -162,7 +162,15 @@ export const CONTEXT_BY_KIND: Record<DeviceKind, string> = {
   ios: 'fx_ios_v1',
 };
 
-export const UTM_CAMPAIGNS = ['fxa-embedded-form', 'firstrun', 'menupanel', 'fxa-benefits-page', 'connect-device', 'whatsnew', 'onboarding'];
+export const UTM_CAMPAIGNS = [
+  'fxa-embedded-form',
+  'firstrun',
+  'menupanel',
+  'fxa-benefits-page',
+  'connect-device',
+  'whatsnew',
+  'onboarding',
+];
 export const UTM_CONTENTS = ['fx-52.0', 'fx-53.0', 'email-first', 'hero', 'sync-button', 'fxa-cta'];
 export const UTM_MEDIUMS = ['referral', 'email', 'firstrun', 'banner', 'snippet'];
 export const UTM_SOURCES = ['firstrun', 'mozilla.org', 'menupanel', 'email', 'addons.mozilla.org', 'snippet', 'support.mozilla.org'];
@@ -201,4 +209,11 @@ export const REQUEST_STATUSES = new Weighted<readonly [number, number]>([
   [[401, 110], 3],
   [[429, 114], 1],
 ]);
-export const MAIL_TEMPLATES = ['verifyEmail', 'verifyLoginEmail', 'recoveryEmail', 'passwordResetEmail', 'newDeviceLoginEmail', 'postVerifyEmail'];
+export const MAIL_TEMPLATES = [
+  'verifyEmail',
+  'verifyLoginEmail',
+  'recoveryEmail',
+  'passwordResetEmail',
+  'newDeviceLoginEmail',
+  'postVerifyEmail',
+];

@@ -32,7 +32,7 @@ export class Rng {
       h = mix32((h + (k >>> 0)) >>> 0);
       // Every key reaches each state word, so tuples differing in any key start apart.
       a = mix32(a ^ h);
-      b = mix32((b + h) >>> 0 ^ 0x03707344);
+      b = mix32(((b + h) >>> 0) ^ 0x03707344);
       c = mix32(c ^ Math.imul(h, 0x7feb352d));
     }
     this.a = a;
@@ -44,12 +44,15 @@ export class Rng {
 
   /** Next unsigned 32-bit integer. */
   u32(): number {
-    const a = this.a, b = this.b, c = this.c, d = this.d;
+    const a = this.a,
+      b = this.b,
+      c = this.c,
+      d = this.d;
     const t = (((a + b) | 0) + d) | 0;
     this.d = (d + 1) | 0;
     this.a = b ^ (b >>> 9);
     this.b = (c + (c << 3)) | 0;
-    this.c = ((c << 21) | (c >>> 11)) + t | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
   }
 

@@ -5,16 +5,7 @@ import type { Emitter } from './emitter.ts';
 import type { UserActivity } from './activity.ts';
 import type { User } from './users.ts';
 import { AGENTS_BY_KIND, DEVICE_KINDS } from './pools.ts';
-import {
-  abandonedFlow,
-  flowBegin,
-  resetPasswordFlow,
-  signInFlow,
-  signUpFlow,
-  syncTraits,
-  timeOfDay,
-  webTraits,
-} from './flows.ts';
+import { abandonedFlow, flowBegin, resetPasswordFlow, signInFlow, signUpFlow, syncTraits, timeOfDay, webTraits } from './flows.ts';
 
 /** Per user-day: a visitor's flow that ends without an account (independent of activity). */
 const VISITOR_CHANCE = 0.05;

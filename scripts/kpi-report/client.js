@@ -8,15 +8,27 @@
   // points whose window is not full yet (dataset.partial), and the lines into them
   var partialColour = '#b1b1b3';
   var tickText = {
-    pct: function (v) { return (v * 100).toFixed(0) + '%'; },
-    ratio: function (v) { return Number(v).toFixed(2); },
-    ms: function (v) { return Number(v).toLocaleString('en-US') + ' ms'; },
+    pct: function (v) {
+      return (v * 100).toFixed(0) + '%';
+    },
+    ratio: function (v) {
+      return Number(v).toFixed(2);
+    },
+    ms: function (v) {
+      return Number(v).toLocaleString('en-US') + ' ms';
+    },
   };
   var charts = {};
 
   function axisTicks(format) {
     var f = tickText[format];
-    return f ? { callback: function (v) { return f(v); } } : {};
+    return f
+      ? {
+          callback: function (v) {
+            return f(v);
+          },
+        }
+      : {};
   }
 
   data.charts.forEach(function (spec) {
@@ -24,7 +36,9 @@
     if (!canvas || spec.labels.length === 0) return;
     var valueAxis = spec.horizontal ? 'x' : 'y';
     var first = spec.datasets[0];
-    var right = spec.datasets.filter(function (d) { return d.axis === 'y2'; })[0];
+    var right = spec.datasets.filter(function (d) {
+      return d.axis === 'y2';
+    })[0];
     var scales = {};
     scales[valueAxis] = { beginAtZero: true, ticks: axisTicks(first.format) };
     if (right) scales.y2 = { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, ticks: axisTicks(right.format) };
@@ -35,7 +49,9 @@
         datasets: spec.datasets.map(function (d, i) {
           var colour = palette[i % palette.length];
           var partial = d.partial || [];
-          var pointColour = d.data.map(function (_, j) { return partial[j] ? partialColour : colour; });
+          var pointColour = d.data.map(function (_, j) {
+            return partial[j] ? partialColour : colour;
+          });
           return {
             label: d.label,
             data: d.data,
@@ -45,10 +61,16 @@
             backgroundColor: colour + (spec.type === 'bar' && d.type !== 'line' ? 'cc' : '33'),
             pointRadius: 3,
             pointBorderColor: pointColour,
-            pointBackgroundColor: d.data.map(function (_, j) { return partial[j] ? '#ffffff' : colour + '33'; }),
+            pointBackgroundColor: d.data.map(function (_, j) {
+              return partial[j] ? '#ffffff' : colour + '33';
+            }),
             segment: {
-              borderColor: function (ctx) { return partial[ctx.p1DataIndex] ? partialColour : undefined; },
-              borderDash: function (ctx) { return partial[ctx.p1DataIndex] ? [6, 4] : undefined; },
+              borderColor: function (ctx) {
+                return partial[ctx.p1DataIndex] ? partialColour : undefined;
+              },
+              borderDash: function (ctx) {
+                return partial[ctx.p1DataIndex] ? [6, 4] : undefined;
+              },
             },
             spanGaps: false,
           };

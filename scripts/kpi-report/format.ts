@@ -4,8 +4,7 @@ export type Format = 'text' | 'int' | 'mean' | 'ratio' | 'pct' | 'ms';
 
 export type Cell = string | number | null;
 
-const grouped = (n: number, digits: number) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const grouped = (n: number, digits: number) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** Text of a value: integers grouped, ratios to 4 places, shares as percent with 1 place, durations in whole ms. */
 export function formatValue(value: Cell, format: Format): string {

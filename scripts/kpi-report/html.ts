@@ -61,7 +61,9 @@ function tableHtml(c: ChartSpec): string {
         return `<td${cls}>${escapeHtml(formatValue(v, col.format))}</td>`;
       });
       const mark = c.table.marks?.[r];
-      return mark ? `<tr class="partial" data-partial="${escapeHtml(mark)}" title="${escapeHtml(mark)}">${cells.join('')}</tr>` : `<tr>${cells.join('')}</tr>`;
+      return mark
+        ? `<tr class="partial" data-partial="${escapeHtml(mark)}" title="${escapeHtml(mark)}">${cells.join('')}</tr>`
+        : `<tr>${cells.join('')}</tr>`;
     })
     .join('\n');
   const key = c.table.marks?.some((m) => m !== null)

@@ -13,7 +13,15 @@ import { isEmptyChart, shapeReport, type ReportData } from './shape.ts';
 
 export const REPORT_TITLE = 'Firefox Accounts KPI report';
 
-const NO_DATA: KpiData = { engagement: [], multiDevice: [], timeToConnect: [], funnelSteps: [], entrypoints: [], outcomesByDay: [], errors: [] };
+const NO_DATA: KpiData = {
+  engagement: [],
+  multiDevice: [],
+  timeToConnect: [],
+  funnelSteps: [],
+  entrypoints: [],
+  outcomesByDay: [],
+  errors: [],
+};
 
 /** The report's data from the warehouse; exit 2 when the KPI tables are not built. */
 export async function collectReport(wh: Warehouse, flags: RangeFlags, now: Date = new Date()): Promise<ReportData> {

@@ -8,8 +8,14 @@ export const KPI_TABLES = {
   kpi_engagement_daily: ['day', 'breakdown', 'segment', 'dau', 'dau_7day_mean', 'mau', 'engagement_ratio'],
   kpi_multi_device_daily: ['day', 'dau', 'multi_device_dau', 'multi_device_dau_share', 'mau', 'multi_device_mau', 'multi_device_mau_share'],
   kpi_time_to_connect_daily: [
-    'export_date', 'new_account', 'flows_begun', 'flows_completed', 'completion_rate',
-    'flow_time_p25_ms', 'flow_time_p50_ms', 'flow_time_p75_ms',
+    'export_date',
+    'new_account',
+    'flows_begun',
+    'flows_completed',
+    'completion_rate',
+    'flow_time_p25_ms',
+    'flow_time_p50_ms',
+    'flow_time_p75_ms',
   ],
   kpi_funnel_daily: ['export_date', 'funnel', 'step_number', 'step_name', 'flows'],
   kpi_flow_outcomes_daily: ['export_date', 'entrypoint', 'flows_begun', 'flows_completed', 'flows_new_account', 'flows_verified'],
@@ -47,6 +53,9 @@ export async function kpiTableProblems(wh: Warehouse): Promise<string[]> {
 export async function requireKpiTables(wh: Warehouse): Promise<void> {
   const problems = await kpiTableProblems(wh);
   if (problems.length) {
-    throw new CliError(`KPI tables not built (${problems.join('; ')}): run \`fxa-metrics nightly\` or \`fxa-metrics build\` first`, ExitCode.usage);
+    throw new CliError(
+      `KPI tables not built (${problems.join('; ')}): run \`fxa-metrics nightly\` or \`fxa-metrics build\` first`,
+      ExitCode.usage,
+    );
   }
 }

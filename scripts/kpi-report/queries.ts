@@ -47,16 +47,57 @@ export const REPORT_SQL = {
         group by error`,
 } as const;
 
-export interface EngagementRow { day: string; breakdown: string; segment: string; dau: number; dau_7day_mean: number; mau: number; engagement_ratio: number | null }
-export interface MultiDeviceRow { day: string; dau: number; multi_device_dau: number; multi_device_dau_share: number | null; mau: number; multi_device_mau: number; multi_device_mau_share: number | null }
-export interface TimeToConnectRow {
-  day: string; new_account: boolean; flows_begun: number; flows_completed: number; completion_rate: number | null;
-  p25: number | null; p50: number | null; p75: number | null;
+export interface EngagementRow {
+  day: string;
+  breakdown: string;
+  segment: string;
+  dau: number;
+  dau_7day_mean: number;
+  mau: number;
+  engagement_ratio: number | null;
 }
-export interface FunnelStepRow { funnel: string; step_number: number; step_name: string; flows: number }
-export interface EntrypointRow { entrypoint: string | null; flows_begun: number; flows_completed: number }
-export interface OutcomeDayRow { day: string; flows_begun: number; flows_completed: number; flows_new_account: number; flows_verified: number }
-export interface ErrorRow { error: string; abandoned_flows: number; events: number }
+export interface MultiDeviceRow {
+  day: string;
+  dau: number;
+  multi_device_dau: number;
+  multi_device_dau_share: number | null;
+  mau: number;
+  multi_device_mau: number;
+  multi_device_mau_share: number | null;
+}
+export interface TimeToConnectRow {
+  day: string;
+  new_account: boolean;
+  flows_begun: number;
+  flows_completed: number;
+  completion_rate: number | null;
+  p25: number | null;
+  p50: number | null;
+  p75: number | null;
+}
+export interface FunnelStepRow {
+  funnel: string;
+  step_number: number;
+  step_name: string;
+  flows: number;
+}
+export interface EntrypointRow {
+  entrypoint: string | null;
+  flows_begun: number;
+  flows_completed: number;
+}
+export interface OutcomeDayRow {
+  day: string;
+  flows_begun: number;
+  flows_completed: number;
+  flows_new_account: number;
+  flows_verified: number;
+}
+export interface ErrorRow {
+  error: string;
+  abandoned_flows: number;
+  events: number;
+}
 
 export interface KpiData {
   /** the first day of activity data, in range or not; absent: the first engagement row's */
@@ -93,31 +134,63 @@ export async function readKpiData(wh: Warehouse, range: DayRange, activityFrom: 
   const q = (sql: string) => wh.query(sql, [range.from, range.to]);
 
   const engagement = (await q(REPORT_SQL.engagement)).map((r): EngagementRow => ({
-    day: str(r.day), breakdown: str(r.breakdown), segment: str(r.segment), dau: num(r.dau),
-    dau_7day_mean: num(r.dau_7day_mean), mau: num(r.mau), engagement_ratio: numOrNull(r.engagement_ratio),
+    day: str(r.day),
+    breakdown: str(r.breakdown),
+    segment: str(r.segment),
+    dau: num(r.dau),
+    dau_7day_mean: num(r.dau_7day_mean),
+    mau: num(r.mau),
+    engagement_ratio: numOrNull(r.engagement_ratio),
   }));
 
   const multiDevice = (await q(REPORT_SQL.multiDevice)).map((r): MultiDeviceRow => ({
-    day: str(r.day), dau: num(r.dau), multi_device_dau: num(r.multi_device_dau), multi_device_dau_share: numOrNull(r.multi_device_dau_share),
-    mau: num(r.mau), multi_device_mau: num(r.multi_device_mau), multi_device_mau_share: numOrNull(r.multi_device_mau_share),
+    day: str(r.day),
+    dau: num(r.dau),
+    multi_device_dau: num(r.multi_device_dau),
+    multi_device_dau_share: numOrNull(r.multi_device_dau_share),
+    mau: num(r.mau),
+    multi_device_mau: num(r.multi_device_mau),
+    multi_device_mau_share: numOrNull(r.multi_device_mau_share),
   }));
 
   const timeToConnect = (await q(REPORT_SQL.timeToConnect)).map((r): TimeToConnectRow => ({
-    day: str(r.day), new_account: r.new_account === true, flows_begun: num(r.flows_begun), flows_completed: num(r.flows_completed),
-    completion_rate: numOrNull(r.completion_rate), p25: numOrNull(r.p25), p50: numOrNull(r.p50), p75: numOrNull(r.p75),
+    day: str(r.day),
+    new_account: r.new_account === true,
+    flows_begun: num(r.flows_begun),
+    flows_completed: num(r.flows_completed),
+    completion_rate: numOrNull(r.completion_rate),
+    p25: numOrNull(r.p25),
+    p50: numOrNull(r.p50),
+    p75: numOrNull(r.p75),
   }));
 
   // Sums over days and segments are exact: a flow has one begin day and one segment.
-  const funnelSteps = (await q(REPORT_SQL.funnelSteps)).map((r): FunnelStepRow => ({ funnel: str(r.funnel), step_number: num(r.step_number), step_name: str(r.step_name), flows: num(r.flows) }));
-
-  const entrypoints = (await q(REPORT_SQL.entrypoints)).map((r): EntrypointRow => ({ entrypoint: strOrNull(r.entrypoint), flows_begun: num(r.flows_begun), flows_completed: num(r.flows_completed) }));
-
-  const outcomesByDay = (await q(REPORT_SQL.outcomesByDay)).map((r): OutcomeDayRow => ({
-    day: str(r.day), flows_begun: num(r.flows_begun), flows_completed: num(r.flows_completed),
-    flows_new_account: num(r.flows_new_account), flows_verified: num(r.flows_verified),
+  const funnelSteps = (await q(REPORT_SQL.funnelSteps)).map((r): FunnelStepRow => ({
+    funnel: str(r.funnel),
+    step_number: num(r.step_number),
+    step_name: str(r.step_name),
+    flows: num(r.flows),
   }));
 
-  const errors = (await q(REPORT_SQL.errors)).map((r): ErrorRow => ({ error: str(r.error), abandoned_flows: num(r.abandoned_flows), events: num(r.events) }));
+  const entrypoints = (await q(REPORT_SQL.entrypoints)).map((r): EntrypointRow => ({
+    entrypoint: strOrNull(r.entrypoint),
+    flows_begun: num(r.flows_begun),
+    flows_completed: num(r.flows_completed),
+  }));
+
+  const outcomesByDay = (await q(REPORT_SQL.outcomesByDay)).map((r): OutcomeDayRow => ({
+    day: str(r.day),
+    flows_begun: num(r.flows_begun),
+    flows_completed: num(r.flows_completed),
+    flows_new_account: num(r.flows_new_account),
+    flows_verified: num(r.flows_verified),
+  }));
+
+  const errors = (await q(REPORT_SQL.errors)).map((r): ErrorRow => ({
+    error: str(r.error),
+    abandoned_flows: num(r.abandoned_flows),
+    events: num(r.events),
+  }));
 
   return { activityFrom, engagement, multiDevice, timeToConnect, funnelSteps, entrypoints, outcomesByDay, errors };
 }

@@ -28,6 +28,8 @@ export async function writeRunKpiReport(runId: string, opts: { dataDir: string; 
 export function latestKpiReport(dataDir: string): string | null {
   const runs = layout(dataDir).runs;
   if (!existsSync(runs)) return null;
-  const names = readdirSync(runs).filter((n) => n.endsWith('.report.html')).sort();
+  const names = readdirSync(runs)
+    .filter((n) => n.endsWith('.report.html'))
+    .sort();
   return names.length ? join(runs, names[names.length - 1]) : null;
 }

@@ -2,7 +2,16 @@
 // and the table shown under each chart. Pure functions, no I/O.
 import { formatValue, type Cell, type Format } from './format.ts';
 import { addDays, daysBetween, type DayRange } from '../lib/days.ts';
-import type { EngagementRow, EntrypointRow, ErrorRow, FunnelStepRow, KpiData, MultiDeviceRow, OutcomeDayRow, TimeToConnectRow } from './queries.ts';
+import type {
+  EngagementRow,
+  EntrypointRow,
+  ErrorRow,
+  FunnelStepRow,
+  KpiData,
+  MultiDeviceRow,
+  OutcomeDayRow,
+  TimeToConnectRow,
+} from './queries.ts';
 
 export interface Dataset {
   label: string;
@@ -171,7 +180,12 @@ function engagementChart(rows: EngagementRow[], range: DayRange | null, first: s
   const labels = distinct(rows.filter((r) => r.breakdown === 'all').map((r) => r.day));
   const fill = windowFill(labels, first, MAU_DAYS);
   const series = (breakdown: string, segment: string) =>
-    byLabel(labels, rows.filter((r) => r.breakdown === breakdown && r.segment === segment), (r) => r.day, (r) => r.engagement_ratio);
+    byLabel(
+      labels,
+      rows.filter((r) => r.breakdown === breakdown && r.segment === segment),
+      (r) => r.day,
+      (r) => r.engagement_ratio,
+    );
   const all = series('all', 'all');
   const multi = series('devices', 'multi-device');
   const single = series('devices', 'single-device');
@@ -186,7 +200,8 @@ function engagementChart(rows: EngagementRow[], range: DayRange | null, first: s
     title: 'Engagement ratio',
     caption:
       `Engagement ratio = mean DAU over the 7 days ending each day ÷ MAU (distinct uids active in the 28 days ending that day), ` +
-      `all users and single- vs multi-device users; kpi_engagement_daily, ${days(range)}.` + fillSentence(fill, 'The ratio is'),
+      `all users and single- vs multi-device users; kpi_engagement_daily, ${days(range)}.` +
+      fillSentence(fill, 'The ratio is'),
     type: 'line',
     labels,
     datasets,
@@ -214,7 +229,8 @@ function dauMauChart(rows: EngagementRow[], range: DayRange | null, first: strin
     caption:
       `DAU = distinct uids with an activity event on the day; 7-day mean DAU over the 7 days ending it; ` +
       `MAU = distinct uids active in the 28 days ending it; kpi_engagement_daily (breakdown 'all'), ${days(range)}.` +
-      fillSentence(week, 'The 7-day mean is') + fillSentence(month, 'MAU is'),
+      fillSentence(week, 'The 7-day mean is') +
+      fillSentence(month, 'MAU is'),
     type: 'line',
     labels,
     datasets,
@@ -227,11 +243,26 @@ function engagementByOsChart(rows: EngagementRow[], range: DayRange | null, firs
   const os = rows.filter((r) => r.breakdown === 'ua_os');
   const totals = new Map<string, number>();
   for (const r of os) totals.set(r.segment, (totals.get(r.segment) ?? 0) + r.dau);
-  const top = topN([...totals.entries()], TOP_OS, ([, n]) => n, ([s]) => s).map(([s]) => s);
+  const top = topN(
+    [...totals.entries()],
+    TOP_OS,
+    ([, n]) => n,
+    ([s]) => s,
+  ).map(([s]) => s);
   const labels = distinct(os.map((r) => r.day));
   const fill = windowFill(labels, first, MAU_DAYS);
   const datasets = top.map((s) =>
-    dataset(s, byLabel(labels, os.filter((r) => r.segment === s), (r) => r.day, (r) => r.engagement_ratio), 'ratio', { partial: fill.partial }),
+    dataset(
+      s,
+      byLabel(
+        labels,
+        os.filter((r) => r.segment === s),
+        (r) => r.day,
+        (r) => r.engagement_ratio,
+      ),
+      'ratio',
+      { partial: fill.partial },
+    ),
   );
   return {
     id: 'engagement-os',
@@ -262,7 +293,10 @@ function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null, first:
       fillSentence(fill, 'The share of MAU is'),
     type: 'line',
     labels,
-    datasets: [dataset('multi-device share of DAU', dauShare, 'pct'), dataset('multi-device share of MAU', mauShare, 'pct', { partial: fill.partial })],
+    datasets: [
+      dataset('multi-device share of DAU', dauShare, 'pct'),
+      dataset('multi-device share of MAU', mauShare, 'pct', { partial: fill.partial }),
+    ],
     warning: fillWarning(fill, 'the change in the share of MAU'),
     table: {
       columns: columns(
@@ -274,7 +308,15 @@ function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null, first:
         ['multi-device MAU', 'int'],
         ['share of MAU', 'pct'],
       ),
-      rows: rows.map((r) => [r.day, r.dau, r.multi_device_dau, r.multi_device_dau_share, r.mau, r.multi_device_mau, r.multi_device_mau_share]),
+      rows: rows.map((r) => [
+        r.day,
+        r.dau,
+        r.multi_device_dau,
+        r.multi_device_dau_share,
+        r.mau,
+        r.multi_device_mau,
+        r.multi_device_mau_share,
+      ]),
       marks: fillMarks([fill], labels),
     },
   };
@@ -287,7 +329,18 @@ function timeToConnectChart(rows: TimeToConnectRow[], range: DayRange | null): C
     const group = rows.filter((r) => r.new_account === isNew);
     const who = isNew ? 'new accounts' : 'existing accounts';
     for (const q of ['p25', 'p50', 'p75'] as const) {
-      datasets.push(dataset(`${q} ${who}`, byLabel(labels, group, (r) => r.day, (r) => r[q]), 'ms'));
+      datasets.push(
+        dataset(
+          `${q} ${who}`,
+          byLabel(
+            labels,
+            group,
+            (r) => r.day,
+            (r) => r[q],
+          ),
+          'ms',
+        ),
+      );
     }
   }
   return {
@@ -310,7 +363,16 @@ function timeToConnectChart(rows: TimeToConnectRow[], range: DayRange | null): C
         ['p50', 'ms'],
         ['p75', 'ms'],
       ),
-      rows: rows.map((r) => [r.day, r.new_account ? 'new' : 'existing', r.flows_begun, r.flows_completed, r.completion_rate, r.p25, r.p50, r.p75]),
+      rows: rows.map((r) => [
+        r.day,
+        r.new_account ? 'new' : 'existing',
+        r.flows_begun,
+        r.flows_completed,
+        r.completion_rate,
+        r.p25,
+        r.p50,
+        r.p75,
+      ]),
     },
   };
 }
@@ -327,7 +389,13 @@ function funnelCharts(rows: FunnelStepRow[], range: DayRange | null): ChartSpec[
       `all segments summed, with step-to-step conversion; kpi_funnel_daily.`,
     type: 'bar' as const,
     labels: steps.map((s) => `${s.step_number}. ${s.step_name}`),
-    datasets: [dataset('flows', steps.map((s) => s.flows), 'int')],
+    datasets: [
+      dataset(
+        'flows',
+        steps.map((s) => s.flows),
+        'int',
+      ),
+    ],
     footers: steps.map((s, i) =>
       i === 0
         ? 'first step'
@@ -347,7 +415,12 @@ function funnelCharts(rows: FunnelStepRow[], range: DayRange | null): ChartSpec[
 }
 
 function entrypointChart(rows: EntrypointRow[], range: DayRange | null): ChartSpec {
-  const top = topN(rows, TOP_ENTRYPOINTS, (r) => r.flows_begun, (r) => r.entrypoint ?? '');
+  const top = topN(
+    rows,
+    TOP_ENTRYPOINTS,
+    (r) => r.flows_begun,
+    (r) => r.entrypoint ?? '',
+  );
   const rate = top.map((r) => ratio(r.flows_completed, r.flows_begun));
   return {
     id: 'entrypoints',
@@ -360,12 +433,7 @@ function entrypointChart(rows: EntrypointRow[], range: DayRange | null): ChartSp
     labels: top.map((r) => r.entrypoint ?? NO_VALUE),
     datasets: [dataset('completion rate', rate, 'pct')],
     table: {
-      columns: columns(
-        ['entrypoint', 'text'],
-        ['flows begun', 'int'],
-        ['flows completed', 'int'],
-        ['completion rate', 'pct'],
-      ),
+      columns: columns(['entrypoint', 'text'], ['flows begun', 'int'], ['flows completed', 'int'], ['completion rate', 'pct']),
       rows: top.map((r, i) => [r.entrypoint ?? NO_VALUE, r.flows_begun, r.flows_completed, rate[i]]),
     },
   };
@@ -384,7 +452,10 @@ function newAccountsChart(rows: OutcomeDayRow[], range: DayRange | null): ChartS
       `kpi_flow_outcomes_daily, ${days(range)}.`,
     type: 'bar',
     labels,
-    datasets: [dataset('new accounts', created, 'int'), dataset('email verification rate', verification, 'pct', { type: 'line', axis: 'y2' })],
+    datasets: [
+      dataset('new accounts', created, 'int'),
+      dataset('email verification rate', verification, 'pct', { type: 'line', axis: 'y2' }),
+    ],
     table: {
       columns: columns(
         ['day', 'text'],
@@ -395,13 +466,26 @@ function newAccountsChart(rows: OutcomeDayRow[], range: DayRange | null): ChartS
         ['verified', 'int'],
         ['verification rate', 'pct'],
       ),
-      rows: rows.map((r, i) => [r.day, r.flows_begun, r.flows_completed, completion[i], r.flows_new_account, r.flows_verified, verification[i]]),
+      rows: rows.map((r, i) => [
+        r.day,
+        r.flows_begun,
+        r.flows_completed,
+        completion[i],
+        r.flows_new_account,
+        r.flows_verified,
+        verification[i],
+      ]),
     },
   };
 }
 
 function errorsChart(rows: ErrorRow[], range: DayRange | null): ChartSpec {
-  const top = topN(rows, TOP_ERRORS, (r) => r.abandoned_flows, (r) => r.error);
+  const top = topN(
+    rows,
+    TOP_ERRORS,
+    (r) => r.abandoned_flows,
+    (r) => r.error,
+  );
   return {
     id: 'errors',
     title: 'Top errors in abandoned flows',
@@ -411,13 +495,15 @@ function errorsChart(rows: ErrorRow[], range: DayRange | null): ChartSpec {
     type: 'bar',
     horizontal: true,
     labels: top.map((r) => r.error),
-    datasets: [dataset('abandoned flows', top.map((r) => r.abandoned_flows), 'int')],
-    table: {
-      columns: columns(
-        ['error', 'text'],
-        ['abandoned flows', 'int'],
-        ['events', 'int'],
+    datasets: [
+      dataset(
+        'abandoned flows',
+        top.map((r) => r.abandoned_flows),
+        'int',
       ),
+    ],
+    table: {
+      columns: columns(['error', 'text'], ['abandoned flows', 'int'], ['events', 'int']),
       rows: top.map((r) => [r.error, r.abandoned_flows, r.events]),
     },
   };

@@ -205,9 +205,17 @@ export async function ensureDockerImage(
   const inspect = await $({ quiet: true, nothrow: true, env })`docker image inspect ${tag}`;
   if (inspect.exitCode === 0) return tag;
   process.stderr.write(`building dbt image ${tag} from ${config.baseImage} (once)\n`);
-  const build = await $({ quiet: true, nothrow: true, cwd: projectRoot, env: { ...env, DOCKER_BUILDKIT: '1' } })`docker ${dockerBuildArgs(projectRoot, tag, config)}`;
+  const build = await $({
+    quiet: true,
+    nothrow: true,
+    cwd: projectRoot,
+    env: { ...env, DOCKER_BUILDKIT: '1' },
+  })`docker ${dockerBuildArgs(projectRoot, tag, config)}`;
   if (build.exitCode !== 0) {
-    const lines = build.stderr.trim().split('\n').filter((l) => /error/i.test(l));
+    const lines = build.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => /error/i.test(l));
     throw new CliError(`docker build of ${tag} failed: ${(lines.pop() ?? build.stderr.trim().split('\n').pop() ?? '').trim()}`);
   }
   return tag;

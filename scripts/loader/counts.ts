@@ -45,7 +45,6 @@ export function addCounts(into: LoadCounts, c: LoadCounts): LoadCounts {
 export function countsAddUp(c: LoadCounts): boolean {
   const byReason = Object.values(c.rejected_by_reason).reduce((a, b) => a + b, 0);
   return (
-    byReason === c.rejected &&
-    c.lines_read === c.loaded_flow_events + c.loaded_activity_events + c.duplicates + c.skipped + c.rejected
+    byReason === c.rejected && c.lines_read === c.loaded_flow_events + c.loaded_activity_events + c.duplicates + c.skipped + c.rejected
   );
 }

@@ -101,9 +101,7 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
   /** source files by file index (the high part of _ord) */
   private readonly sources: string[] = [];
 
-  constructor(
-    private readonly opts: { dataDir: string; loadId: string; stagingDir: string },
-  ) {
+  constructor(private readonly opts: { dataDir: string; loadId: string; stagingDir: string }) {
     mkdirSync(opts.stagingDir, { recursive: true });
     this.tables = {
       flow_events: new StagedTable(join(opts.stagingDir, 'flow_events.csv')),
@@ -167,7 +165,10 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
             summary.outputs.push(o);
             days.add(o.day);
           }
-          summary.written[t] = await this.writtenPerFile(con, outputs.map((o) => o.staged));
+          summary.written[t] = await this.writtenPerFile(
+            con,
+            outputs.map((o) => o.staged),
+          );
         }
       }
     } finally {
@@ -299,7 +300,9 @@ export class DuckDbRawZoneWriter implements RawZoneWriter {
     for (const part of readdirSync(outDir).sort()) {
       const m = /^day=(\d{4}-\d{2}-\d{2})$/.exec(part);
       if (!m) continue;
-      const files = readdirSync(join(outDir, part)).filter((n) => n.endsWith('.parquet')).sort();
+      const files = readdirSync(join(outDir, part))
+        .filter((n) => n.endsWith('.parquet'))
+        .sort();
       files.forEach((name, i) => {
         const targetName = i === 0 ? `${this.opts.loadId}.parquet` : `${this.opts.loadId}-${i}.parquet`;
         out.push({

@@ -35,7 +35,9 @@ export function resolveHmacKey(opts: { keyFile?: string; env?: NodeJS.ProcessEnv
   }
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes < MIN_KEY_BYTES) {
-    throw usageError(`the uid HMAC key in ${from} is ${bytes} bytes; use at least ${MIN_KEY_BYTES} random bytes (e.g. openssl rand -hex 32)`);
+    throw usageError(
+      `the uid HMAC key in ${from} is ${bytes} bytes; use at least ${MIN_KEY_BYTES} random bytes (e.g. openssl rand -hex 32)`,
+    );
   }
   return key;
 }

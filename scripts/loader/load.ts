@@ -88,7 +88,12 @@ function consume(
  * first line (later lines may quote the file) and uid-like runs are HMACed.
  */
 function logWholeFileFallback(path: string, error: unknown, hmacKey: string): void {
-  const first = scrubUidLikeRuns(String((error as Error).message ?? error).split('\n')[0].slice(0, 200), makeUidHasher(hmacKey));
+  const first = scrubUidLikeRuns(
+    String((error as Error).message ?? error)
+      .split('\n')[0]
+      .slice(0, 200),
+    makeUidHasher(hmacKey),
+  );
   log.warn('DuckDB could not read the file as numbered lines; it is read line by line', { file: path, error: first });
 }
 
@@ -126,15 +131,30 @@ async function stageFiles(
     if (scanned && summary) {
       file.sha256 ||= scanned.sha256;
       file.bytes = scanned.bytes;
-      for (const [table, k] of [['flow_events', summary.flow], ['activity_events', summary.activity]] as const) {
+      for (const [table, k] of [
+        ['flow_events', summary.flow],
+        ['activity_events', summary.activity],
+      ] as const) {
         writer.addScanned({
-          table, fileIndex, sourceFile: file.path, path: summary.path, ordOffset: summary.ordOffset,
-          rows: k.n, days: k.days.map((d) => dayOf(d * 86_400_000)),
+          table,
+          fileIndex,
+          sourceFile: file.path,
+          path: summary.path,
+          ordOffset: summary.ordOffset,
+          rows: k.n,
+          days: k.days.map((d) => dayOf(d * 86_400_000)),
         });
       }
       const explainLines = summary.explainLines;
       // the scan's own outcomes first (no rejects, no rows to stage), then the explained lines
-      consume(file, fileIndex, { ...emptyResult(), lines: scanned.lines - explainLines.length, skipped: summary.skipped }, writer, quarantine, progress);
+      consume(
+        file,
+        fileIndex,
+        { ...emptyResult(), lines: scanned.lines - explainLines.length, skipped: summary.skipped },
+        writer,
+        quarantine,
+        progress,
+      );
       for await (const batch of readSelectedLines(file.path, explainLines)) {
         consume(file, fileIndex, explain({ fileIndex, sourceFile: file.path, lines: batch }), writer, quarantine, progress);
       }
@@ -211,7 +231,10 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   mkdirSync(stagingDir, { recursive: true });
   const writer = new DuckDbRawZoneWriter({ dataDir, loadId, stagingDir });
   const quarantine = new QuarantineWriter(join(stagingDir, 'quarantine.ndjson'));
-  const progress = createProgress(opts.progress, toLoad.reduce((a, f) => a + f.bytes, 0));
+  const progress = createProgress(
+    opts.progress,
+    toLoad.reduce((a, f) => a + f.bytes, 0),
+  );
 
   let record: LoadRecord;
   try {

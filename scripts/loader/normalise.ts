@@ -63,13 +63,7 @@ export function envelopeTimeMs(env: Envelope, text: string): number {
   return Math.floor(env.Timestamp / 1e6);
 }
 
-export function toActivityRow(
-  env: Envelope,
-  f: Record<string, unknown>,
-  text: string,
-  line: number,
-  ctx: RowContext,
-): ActivityRow {
+export function toActivityRow(env: Envelope, f: Record<string, unknown>, text: string, line: number, ctx: RowContext): ActivityRow {
   const ua = ctx.parseUa(str(f.userAgent));
   const device = str(f.device_id);
   return {

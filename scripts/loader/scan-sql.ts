@@ -29,10 +29,24 @@ export function readEventSchemas(): EventSchemas {
 
 /** Columns of a staged scan file after _ord and kind; ua is the raw user agent (parsed in JS once per string). */
 export const SCAN_COLUMNS: readonly (readonly [string, string])[] = [
-  ['time_ms', 'BIGINT'], ['flow_time', 'BIGINT'], ['flow_id', 'VARCHAR'], ['type', 'VARCHAR'], ['uid', 'VARCHAR'],
-  ['locale', 'VARCHAR'], ['ua', 'VARCHAR'], ['context', 'VARCHAR'], ['entrypoint', 'VARCHAR'], ['migration', 'VARCHAR'],
-  ['service', 'VARCHAR'], ['utm_campaign', 'VARCHAR'], ['utm_content', 'VARCHAR'], ['utm_medium', 'VARCHAR'],
-  ['utm_source', 'VARCHAR'], ['utm_term', 'VARCHAR'], ['dnt', 'BOOLEAN'], ['device_id', 'VARCHAR'],
+  ['time_ms', 'BIGINT'],
+  ['flow_time', 'BIGINT'],
+  ['flow_id', 'VARCHAR'],
+  ['type', 'VARCHAR'],
+  ['uid', 'VARCHAR'],
+  ['locale', 'VARCHAR'],
+  ['ua', 'VARCHAR'],
+  ['context', 'VARCHAR'],
+  ['entrypoint', 'VARCHAR'],
+  ['migration', 'VARCHAR'],
+  ['service', 'VARCHAR'],
+  ['utm_campaign', 'VARCHAR'],
+  ['utm_content', 'VARCHAR'],
+  ['utm_medium', 'VARCHAR'],
+  ['utm_source', 'VARCHAR'],
+  ['utm_term', 'VARCHAR'],
+  ['dnt', 'BOOLEAN'],
+  ['device_id', 'VARCHAR'],
 ];
 
 const METRIC_TYPES = { flow: 'flowEvent', activity: 'activityEvent' } as const;
@@ -69,7 +83,11 @@ export function scanSql(s: EventSchemas, source: string, out: string, maxLineByt
   const refs = (name: string): ValueRefs => ({ text: f(name), str: `s_${name}`, int: `i_${name}` });
   const columns = `{'Type': 'VARCHAR', 'Timestamp': 'JSON', 'Fields': 'STRUCT(${fieldNames.map((n) => `"${n}" JSON`).join(', ')})'}`;
   const envelopeRefs = (n: string): ValueRefs =>
-    n === 'Timestamp' ? { ...refs('Timestamp'), text: 'ts' } : n === 'Fields' ? { text: 'fields_text', str: 'NULL', int: 'NULL' } : { text: 'NULL', str: 'NULL', int: 'NULL' };
+    n === 'Timestamp'
+      ? { ...refs('Timestamp'), text: 'ts' }
+      : n === 'Fields'
+        ? { text: 'fields_text', str: 'NULL', int: 'NULL' }
+        : { text: 'NULL', str: 'NULL', int: 'NULL' };
   const envelopeCheck = objectCheck(s.envelope, envelopeRefs);
   const flowCheck = objectCheck(s.flow, refs);
   const activityCheck = objectCheck(s.activity, refs);

@@ -225,11 +225,12 @@ export class Scanner {
           ) TO ${sqlString(path)} (FORMAT parquet)`);
       }
       const explainN = byKind.get('explain')?.n ?? 0;
-      const explainLines = explainN > 0
-        ? (await con.runAndReadAll(`SELECT _ord FROM ${src} WHERE kind = 'explain' ORDER BY _ord`))
-            .getRowsJS()
-            .map(([o]) => lineOfRow(Number(o), scan.blank))
-        : [];
+      const explainLines =
+        explainN > 0
+          ? (await con.runAndReadAll(`SELECT _ord FROM ${src} WHERE kind = 'explain' ORDER BY _ord`))
+              .getRowsJS()
+              .map(([o]) => lineOfRow(Number(o), scan.blank))
+          : [];
       return {
         flow: byKind.get('flow') ?? { n: 0, days: [] },
         activity: byKind.get('activity') ?? { n: 0, days: [] },

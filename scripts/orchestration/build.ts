@@ -39,13 +39,19 @@ async function buildChunks(report: RunReport, opts: BuildOptions, chunks: Array<
   let allBuilt = true;
   for (const [i, chunk] of chunks.entries()) {
     if (chunks.length > 1) log.info(`chunk ${i + 1}/${chunks.length}: ${chunk!.from}..${chunk!.to}`);
-    const { built, summary } = await buildStep(report, { dataDir: opts.dataDir, target: opts.target, range: chunk, fullRefresh: opts.fullRefresh });
+    const { built, summary } = await buildStep(report, {
+      dataDir: opts.dataDir,
+      target: opts.target,
+      range: chunk,
+      fullRefresh: opts.fullRefresh,
+    });
     if (built) markBuilt(opts.dataDir, chunk ?? 'all');
     if (!built) {
       allBuilt = false;
       // Later chunks build on earlier ones (look-backs): stop at the first failed one.
       crashed = summary.crashed;
-      if (i < chunks.length - 1) log.error(`stopping: chunk ${chunk?.from}..${chunk?.to} did not build; ${chunks.length - i - 1} chunk(s) left`);
+      if (i < chunks.length - 1)
+        log.error(`stopping: chunk ${chunk?.from}..${chunk?.to} did not build; ${chunks.length - i - 1} chunk(s) left`);
       break;
     }
   }

@@ -19,7 +19,9 @@ export interface CommonFlags {
 export function addCommonOptions(cmd: Command, opts: { json?: boolean } = { json: true }): Command {
   cmd
     .option('--data-dir <dir>', 'data directory (default: $FXA_DATA_DIR or ./data)')
-    .addOption(new Option('--target <target>', 'warehouse / dbt target (default: $FXA_DBT_TARGET or duckdb)').choices(['duckdb', 'databricks']))
+    .addOption(
+      new Option('--target <target>', 'warehouse / dbt target (default: $FXA_DBT_TARGET or duckdb)').choices(['duckdb', 'databricks']),
+    )
     .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'));
   if (opts.json) cmd.option('--json', 'print the run-report as JSON on stdout');
   return cmd;
@@ -33,7 +35,8 @@ export function resolveTarget(flag: string | undefined): WarehouseTarget {
 
 export function parseRate(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw usageError(`--max-reject-rate must be a number between 0 and 1, got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw usageError(`--max-reject-rate must be a number between 0 and 1, got '${value}'`);
   return n;
 }
 

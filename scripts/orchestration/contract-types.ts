@@ -29,7 +29,10 @@ const ENGINE_TO_CONTRACT: Record<string, ContractType> = {
 
 /** The contract type of an engine (or dbt YAML) type name; null when unknown. */
 export function contractType(engineType: string): ContractType | null {
-  const t = engineType.trim().toUpperCase().replace(/\(.*\)$/, '');
+  const t = engineType
+    .trim()
+    .toUpperCase()
+    .replace(/\(.*\)$/, '');
   return ENGINE_TO_CONTRACT[t] ?? null;
 }
 

@@ -158,7 +158,9 @@ export function acquireLock(dataDir: string, command: string, opts: { freeSpace?
     if (tryCreate(path, info, opts.freeSpace)) return hold(path, info);
     const holder = readLock(path);
     if (!isStale(path, holder)) {
-      const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.started} (${holder.command})` : 'another run (lock file being written)';
+      const who = holder
+        ? `pid ${holder.pid} on ${holder.host} since ${holder.started} (${holder.command})`
+        : 'another run (lock file being written)';
       throw new CliError(`data dir ${dataDir} is locked by ${who}; lock file ${path}`, ExitCode.locked);
     }
     log.warn(`taking over stale lock ${path}`, holder ? { pid: holder.pid, since: holder.started } : {});

@@ -37,7 +37,8 @@ export interface NightlyOptions {
 /** Everything that can be wrong with the invocation, checked before the lock is taken or anything written. */
 export async function checkNightlyConfig(opts: NightlyOptions): Promise<{ key: string; volume: string | null }> {
   if (!existsSync(opts.input) || !statSync(opts.input).isDirectory()) throw usageError(`--input ${opts.input} is not a directory`);
-  if (!(opts.maxRejectRate >= 0 && opts.maxRejectRate <= 1)) throw usageError(`--max-reject-rate must be between 0 and 1, got '${opts.maxRejectRate}'`);
+  if (!(opts.maxRejectRate >= 0 && opts.maxRejectRate <= 1))
+    throw usageError(`--max-reject-rate must be between 0 and 1, got '${opts.maxRejectRate}'`);
   const key = resolveHmacKey({ keyFile: opts.hmacKeyFile, env: process.env });
   registerSecret(key);
   checkDataDirKey(opts.dataDir, key);
@@ -47,10 +48,22 @@ export async function checkNightlyConfig(opts: NightlyOptions): Promise<{ key: s
 
 export async function runNightly(opts: NightlyOptions): Promise<RunOutcome> {
   const { key: hmacKey, volume } = await checkNightlyConfig(opts);
-  return runLocked('nightly', opts.dataDir, opts.target, (report, state) => nightlySteps(report, state, opts, hmacKey, volume), 'the run failed');
+  return runLocked(
+    'nightly',
+    opts.dataDir,
+    opts.target,
+    (report, state) => nightlySteps(report, state, opts, hmacKey, volume),
+    'the run failed',
+  );
 }
 
-async function nightlySteps(report: RunReport, recovered: RunState, opts: NightlyOptions, hmacKey: string, volume: string | null): Promise<void> {
+async function nightlySteps(
+  report: RunReport,
+  recovered: RunState,
+  opts: NightlyOptions,
+  hmacKey: string,
+  volume: string | null,
+): Promise<void> {
   log.info('nightly started', { run_id: report.runId, input: opts.input, data_dir: opts.dataDir });
   const load = () => loadFiles({ dataDir: opts.dataDir, hmacKey, inputs: [opts.input], progress: opts.progress ?? 'auto' });
   const { result, state } = await runLoad(opts.dataDir, recovered, hmacKey, load);
@@ -108,7 +121,13 @@ async function nightlySteps(report: RunReport, recovered: RunState, opts: Nightl
 }
 
 function describe(r: RunReport, range: DayRange | null, full: boolean, built: boolean): string {
-  const what = !built ? 'validated the build an earlier run finished' : full ? 'rebuilt every day' : range ? `rebuilt ${range.from}..${range.to}` : 'rebuilt';
+  const what = !built
+    ? 'validated the build an earlier run finished'
+    : full
+      ? 'rebuilt every day'
+      : range
+        ? `rebuilt ${range.from}..${range.to}`
+        : 'rebuilt';
   if (r.exitCode === ExitCode.ok) return what;
   return `${what}; ${r.problems.length} problem(s)`;
 }

@@ -88,7 +88,8 @@ export function recoverRunState(dataDir: string): RunState {
   const next: RunState = { ...state, days: [...days] };
   delete next.loadStartedAt;
   if (recovered.loads.length) log.warn('finished or undid a load that was killed midway', { loads: recovered.loads, days: recovered.days });
-  if (recovered.loads.length || state.loadStartedAt || state.needsFullBuild || days.size !== state.days.length) writeRunState(dataDir, next);
+  if (recovered.loads.length || state.loadStartedAt || state.needsFullBuild || days.size !== state.days.length)
+    writeRunState(dataDir, next);
   return next;
 }
 
@@ -109,7 +110,8 @@ function daysCommittedSince(dataDir: string, since: string): string[] {
   for (const n of readdirSync(dir)) {
     if (!n.endsWith('.json')) continue;
     const rec = readLoadRecord(join(dir, n));
-    if (rec && typeof rec.started_at === 'string' && rec.started_at >= since && Array.isArray(rec.days_touched)) out.push(...rec.days_touched);
+    if (rec && typeof rec.started_at === 'string' && rec.started_at >= since && Array.isArray(rec.days_touched))
+      out.push(...rec.days_touched);
   }
   return out;
 }

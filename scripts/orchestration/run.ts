@@ -75,6 +75,10 @@ export function runLoad<R extends { daysTouched: string[] }>(
  * after the same recovery, and its days recorded as pending, so that the
  * next nightly run rebuilds them even though it finds nothing new to load.
  */
-export async function loadUnderLock<R extends { daysTouched: string[] }>(dataDir: string, hmacKey: string, load: () => Promise<R>): Promise<R> {
+export async function loadUnderLock<R extends { daysTouched: string[] }>(
+  dataDir: string,
+  hmacKey: string,
+  load: () => Promise<R>,
+): Promise<R> {
   return lockDataDir(dataDir, 'load', async () => (await runLoad(dataDir, recoverRunState(dataDir), hmacKey, load)).result);
 }

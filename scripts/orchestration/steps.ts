@@ -30,18 +30,27 @@ export async function buildStep(report: RunReport, opts: BuildStepOptions): Prom
   const section = ensureBuildSection(report, opts.fullRefresh ? 'full-refresh' : opts.range ? 'range' : 'full');
   const command = ['build', ...(opts.fullRefresh ? ['--full-refresh'] : [])];
   const vars = opts.range ? { from: opts.range.from, to: opts.range.to } : undefined;
-  log.info(`dbt build ${opts.range ? `${opts.range.from}..${opts.range.to}` : opts.fullRefresh ? '--full-refresh' : '(all days)'} started`, {
-    run_id: report.runId,
-  });
+  log.info(
+    `dbt build ${opts.range ? `${opts.range.from}..${opts.range.to}` : opts.fullRefresh ? '--full-refresh' : '(all days)'} started`,
+    {
+      run_id: report.runId,
+    },
+  );
   const run = await runDbt(command, { dataDir: opts.dataDir, target: opts.target, vars });
   const summary = summariseDbt(run);
   const { nodeErrors, testFailures, skipped, ...kept } = summary;
   section.dbt.push({ ...kept, range: opts.range });
   if (opts.range) section.ranges.push(opts.range);
 
-  for (const n of nodeErrors) raise(report, ExitCode.failure, `dbt ${n.name}: ${n.status}${n.message ? ': ' + firstLine(n.message) : ''}`, 'dbt_failed');
+  for (const n of nodeErrors)
+    raise(report, ExitCode.failure, `dbt ${n.name}: ${n.status}${n.message ? ': ' + firstLine(n.message) : ''}`, 'dbt_failed');
   for (const t of testFailures) {
-    raise(report, ExitCode.dataChecks, `dbt test ${t.name}: ${t.status}${t.failures ? ` (${t.failures} failing rows)` : ''}`, 'data_checks_failed');
+    raise(
+      report,
+      ExitCode.dataChecks,
+      `dbt test ${t.name}: ${t.status}${t.failures ? ` (${t.failures} failing rows)` : ''}`,
+      'data_checks_failed',
+    );
   }
   if (summary.crashed) {
     const why = knownCause(`${run.stdout}\n${run.stderr}`) ?? (summary.errorTail ? lastMeaningfulLine(summary.errorTail) : 'no output');
@@ -73,7 +82,12 @@ export async function checksStep(report: RunReport, opts: { dataDir: string; tar
     const v = await validateWarehouse(wh, contracts, opts.sample);
     report.validation = v;
     for (const f of v.findings) {
-      raise(report, ExitCode.dataChecks, `contract: ${f.message}${f.rows ? ` (${f.rows} sampled rows, e.g. ${f.example})` : ''}`, 'data_checks_failed');
+      raise(
+        report,
+        ExitCode.dataChecks,
+        `contract: ${f.message}${f.rows ? ` (${f.rows} sampled rows, e.g. ${f.example})` : ''}`,
+        'data_checks_failed',
+      );
     }
   } finally {
     await wh.close();
@@ -108,5 +122,7 @@ function knownCause(output: string): string | null {
 
 function lastMeaningfulLine(s: string): string {
   const lines = s.split('\n').filter((l) => /error|fail|could not|not found/i.test(l));
-  return stripAnsi(lines.pop() ?? s.split('\n').pop() ?? '').trim().slice(0, 300);
+  return stripAnsi(lines.pop() ?? s.split('\n').pop() ?? '')
+    .trim()
+    .slice(0, 300);
 }

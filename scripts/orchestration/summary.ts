@@ -26,7 +26,12 @@ export function formatSummary(r: RunReport, reportFile: string | null): string {
         `${tests.filter((t) => t.status === 'pass').length}/${tests.length} tests passed in ${secs.toFixed(1)} s`,
     );
   }
-  if (r.tables) lines.push(`  rows: ${Object.entries(r.tables).map(([t, n]) => `${t}=${n}`).join(', ')}`);
+  if (r.tables)
+    lines.push(
+      `  rows: ${Object.entries(r.tables)
+        .map(([t, n]) => `${t}=${n}`)
+        .join(', ')}`,
+    );
   if (r.validation) lines.push(`  validate: ${r.validation.findings.length} finding(s) over ${r.validation.tables.length} table(s)`);
   for (const p of r.problems) lines.push(`  problem: ${p}`);
   if (reportFile) lines.push(`  report: ${reportFile}`);

@@ -19,7 +19,10 @@ export const VOLUME_ENV = 'DATABRICKS_VOLUME_PATH';
 export function volumePath(target: WarehouseTarget, env: NodeJS.ProcessEnv = process.env): string | null {
   if (target !== 'databricks') return null;
   const v = env[VOLUME_ENV];
-  if (!v) throw usageError(`the databricks target needs ${VOLUME_ENV} (the Unity Catalog volume for the raw zone, /Volumes/<catalog>/<schema>/<volume>)`);
+  if (!v)
+    throw usageError(
+      `the databricks target needs ${VOLUME_ENV} (the Unity Catalog volume for the raw zone, /Volumes/<catalog>/<schema>/<volume>)`,
+    );
   return v;
 }
 

@@ -51,7 +51,12 @@ export function compareColumns(contract: TableContract, live: ColumnInfo[]): Fin
   for (const col of contract['x-columns']) {
     const l = liveByName.get(col.name);
     if (!l) {
-      findings.push({ table, column: col.name, kind: 'missing_column', message: `${table}.${col.name} is missing (contract: ${col.type})` });
+      findings.push({
+        table,
+        column: col.name,
+        kind: 'missing_column',
+        message: `${table}.${col.name} is missing (contract: ${col.type})`,
+      });
       continue;
     }
     const liveType = contractType(l.type);
@@ -71,7 +76,8 @@ export function compareColumns(contract: TableContract, live: ColumnInfo[]): Fin
     }
   }
   for (const l of live) {
-    if (!wanted.has(l.name)) findings.push({ table, column: l.name, kind: 'extra_column', message: `${table}.${l.name} (${l.type}) is not in the contract` });
+    if (!wanted.has(l.name))
+      findings.push({ table, column: l.name, kind: 'extra_column', message: `${table}.${l.name} (${l.type}) is not in the contract` });
   }
   return findings;
 }
@@ -85,7 +91,12 @@ function columnOfError(e: ErrorObject): string | null {
 }
 
 /** Row findings aggregated per (column, rule): the count and the first offending value. */
-export function checkRows(contract: TableContract, validateRow: ValidateFunction, rows: Record<string, unknown>[], skipColumns: Set<string>): Finding[] {
+export function checkRows(
+  contract: TableContract,
+  validateRow: ValidateFunction,
+  rows: Record<string, unknown>[],
+  skipColumns: Set<string>,
+): Finding[] {
   const table = contract['x-table'];
   const types = new Map<string, ContractType>(contract['x-columns'].map((c) => [c.name, c.type]));
   const agg = new Map<string, Finding>();

@@ -66,14 +66,19 @@ async function checkTablesAgainstSql(page: Page, dbFile: string): Promise<void> 
   const q = (sql: string) => querySql(dbFile, sql);
 
   // engagement ratio, all users and device segments
-  const eng = await q(`select cast(day as varchar) as day, breakdown, segment, dau, dau_7day_mean, mau, engagement_ratio from main.kpi_engagement_daily order by day`);
+  const eng = await q(
+    `select cast(day as varchar) as day, breakdown, segment, dau, dau_7day_mean, mau, engagement_ratio from main.kpi_engagement_daily order by day`,
+  );
   const engRows = await tableCells(page, 'engagement');
   const allDays = eng.filter((r) => r.breakdown === 'all');
   assert.equal(engRows.length, allDays.length);
   for (const [i, r] of allDays.entries()) {
     assert.equal(engRows[i][0], day(r.day));
     assertShown(engRows[i][1], r.engagement_ratio, 'ratio', `engagement ${r.day} all`);
-    for (const [col, seg] of [[2, 'multi-device'], [3, 'single-device']] as const) {
+    for (const [col, seg] of [
+      [2, 'multi-device'],
+      [3, 'single-device'],
+    ] as const) {
       const s = eng.find((x) => x.day === r.day && x.breakdown === 'devices' && x.segment === seg);
       assertShown(engRows[i][col], s ? s.engagement_ratio : null, 'ratio', `engagement ${r.day} ${seg}`);
     }
@@ -105,10 +110,15 @@ async function checkTablesAgainstSql(page: Page, dbFile: string): Promise<void> 
   }
 
   // time to connect, by begin day and new/existing account
-  const ttc = await q(`select cast(export_date as varchar) as day, * exclude (export_date) from main.kpi_time_to_connect_daily order by export_date, new_account`);
+  const ttc = await q(
+    `select cast(export_date as varchar) as day, * exclude (export_date) from main.kpi_time_to_connect_daily order by export_date, new_account`,
+  );
   const ttcRows = await tableCells(page, 'time-to-connect');
   assert.equal(ttcRows.length, ttc.length);
-  assert.ok(ttc.some((r) => r.flow_time_p50_ms !== null), 'some Sync flow completed');
+  assert.ok(
+    ttc.some((r) => r.flow_time_p50_ms !== null),
+    'some Sync flow completed',
+  );
   for (const [i, r] of ttc.entries()) {
     assert.deepEqual(ttcRows[i].slice(0, 2), [day(r.day), r.new_account ? 'new' : 'existing']);
     assertShown(ttcRows[i][2], r.flows_begun, 'int', 'flows begun');
@@ -120,7 +130,9 @@ async function checkTablesAgainstSql(page: Page, dbFile: string): Promise<void> 
   }
 
   // funnels: flows per step over all days and segments, step-to-step conversion
-  const steps = await q(`select funnel, step_number, sum(flows) as flows from main.kpi_funnel_daily group by all order by funnel, step_number`);
+  const steps = await q(
+    `select funnel, step_number, sum(flows) as flows from main.kpi_funnel_daily group by all order by funnel, step_number`,
+  );
   for (const funnel of ['sign-up', 'sign-in', 'password-reset']) {
     const mine = steps.filter((s) => s.funnel === funnel);
     const rows = await tableCells(page, `funnel-${funnel}`);
@@ -136,7 +148,9 @@ async function checkTablesAgainstSql(page: Page, dbFile: string): Promise<void> 
   }
 
   // completion by entrypoint (the most flows begun first)
-  const ep = await q(`select coalesce(entrypoint, '(none)') as entrypoint, sum(flows_begun) as b, sum(flows_completed) as c from main.kpi_flow_outcomes_daily group by all`);
+  const ep = await q(
+    `select coalesce(entrypoint, '(none)') as entrypoint, sum(flows_begun) as b, sum(flows_completed) as c from main.kpi_flow_outcomes_daily group by all`,
+  );
   const epRows = await tableCells(page, 'entrypoints');
   assert.equal(epRows.length, Math.min(12, ep.length));
   for (const row of epRows) {
@@ -147,10 +161,16 @@ async function checkTablesAgainstSql(page: Page, dbFile: string): Promise<void> 
     assertShown(row[3], Number(r.c) / Number(r.b), 'pct', `rate ${row[0]}`);
   }
   const shownBegun = epRows.map((r) => Number(r[1].replace(/,/g, '')));
-  assert.deepEqual(shownBegun, [...shownBegun].sort((a, b) => b - a), 'most flows begun first');
+  assert.deepEqual(
+    shownBegun,
+    [...shownBegun].sort((a, b) => b - a),
+    'most flows begun first',
+  );
 
   // new accounts and email verification per day
-  const out = await q(`select cast(export_date as varchar) as day, sum(flows_new_account) as n, sum(flows_verified) as v from main.kpi_flow_outcomes_daily group by all order by day`);
+  const out = await q(
+    `select cast(export_date as varchar) as day, sum(flows_new_account) as n, sum(flows_verified) as v from main.kpi_flow_outcomes_daily group by all order by day`,
+  );
   const outRows = await tableCells(page, 'new-accounts');
   assert.equal(outRows.length, out.length);
   for (const [i, r] of out.entries()) {
@@ -171,7 +191,10 @@ async function checkTablesAgainstSql(page: Page, dbFile: string): Promise<void> 
     assertShown(row[2], r.e, 'int', `events ${row[0]}`);
   }
   const shownMin = Math.min(...errRows.map((r) => Number(r[1].replace(/,/g, ''))));
-  assert.ok(errs.filter((r) => !errRows.some((row) => row[0] === r.error)).every((r) => Number(r.a) <= shownMin), 'the most frequent are shown');
+  assert.ok(
+    errs.filter((r) => !errRows.some((row) => row[0] === r.error)).every((r) => Number(r.a) <= shownMin),
+    'the most frequent are shown',
+  );
 }
 
 interface ChartState {
@@ -227,7 +250,10 @@ test('the report of a real pipeline: every chart drawn, numbers equal to SQL, no
     const first = cli(['nightly', '--input', input, '--data-dir', data, '--no-kpi-report', '--json']);
     assert.equal(first.code, 0, first.stderr);
     assert.equal((JSON.parse(first.stdout) as RunReport).kpiReport, undefined);
-    assert.deepEqual(readdirSync(join(data, 'runs')).filter((f) => f.endsWith('.html')), []);
+    assert.deepEqual(
+      readdirSync(join(data, 'runs')).filter((f) => f.endsWith('.html')),
+      [],
+    );
 
     // by default the nightly writes it next to its run report
     feed(files.slice(2), input);
@@ -255,8 +281,17 @@ test('the report of a real pipeline: every chart drawn, numbers equal to SQL, no
       const page = opened.page;
       const states = await chartStates(page);
       assert.deepEqual(states.map((s) => s.id).sort(), [
-        'dau-mau', 'engagement', 'engagement-os', 'entrypoints', 'errors', 'funnel-password-reset',
-        'funnel-sign-in', 'funnel-sign-up', 'multi-device', 'new-accounts', 'time-to-connect',
+        'dau-mau',
+        'engagement',
+        'engagement-os',
+        'entrypoints',
+        'errors',
+        'funnel-password-reset',
+        'funnel-sign-in',
+        'funnel-sign-up',
+        'multi-device',
+        'new-accounts',
+        'time-to-connect',
       ]);
       for (const s of states) {
         assert.equal(s.empty, 'false', `${s.id} has data`);
@@ -315,28 +350,34 @@ interface WindowView {
 
 /** What a chart shows of its windows: the partial flags, the drawn point colours, caption, warning and marked table rows. */
 async function windowView(page: Page, id: string, datasetIndex = 0): Promise<WindowView> {
-  return page.evaluate(([chartId, i]) => {
-    const chart = (window as any).fxaCharts[chartId];
-    const spec = JSON.parse(document.getElementById('report-data')!.textContent!).charts.find((c: { id: string }) => c.id === chartId);
-    const section = document.querySelector(`section[data-chart="${chartId}"]`)!;
-    return {
-      labels: spec.labels,
-      partial: spec.datasets[i].partial,
-      drawn: chart.getDatasetMeta(i).data.map((p: { options: { borderColor: string } }) => p.options.borderColor),
-      palette: chart.data.datasets[i].borderColor,
-      caption: section.querySelector('p.caption')!.textContent!,
-      warning: section.querySelector('p.warning')?.textContent ?? null,
-      markedRows: [...section.querySelectorAll('tbody tr.partial')].map((tr) => tr.querySelector('td')!.textContent!),
-      rows: section.querySelectorAll('tbody tr').length,
-    };
-  }, [id, datasetIndex] as const);
+  return page.evaluate(
+    ([chartId, i]) => {
+      const chart = (window as any).fxaCharts[chartId];
+      const spec = JSON.parse(document.getElementById('report-data')!.textContent!).charts.find((c: { id: string }) => c.id === chartId);
+      const section = document.querySelector(`section[data-chart="${chartId}"]`)!;
+      return {
+        labels: spec.labels,
+        partial: spec.datasets[i].partial,
+        drawn: chart.getDatasetMeta(i).data.map((p: { options: { borderColor: string } }) => p.options.borderColor),
+        palette: chart.data.datasets[i].borderColor,
+        caption: section.querySelector('p.caption')!.textContent!,
+        warning: section.querySelector('p.warning')?.textContent ?? null,
+        markedRows: [...section.querySelectorAll('tbody tr.partial')].map((tr) => tr.querySelector('td')!.textContent!),
+        rows: section.querySelectorAll('tbody tr').length,
+      };
+    },
+    [id, datasetIndex] as const,
+  );
 }
 
 /** Generated logs of `days` days from 2017-03-01, loaded and built, and their report opened. */
 async function reportOfDays(dir: string, days: number) {
   const data = join(dir, 'data');
   await makeLogs(join(dir, 'logs'), { start: '2017-03-01', days, users: 40, seed: 3 });
-  for (const args of [['load', join(dir, 'logs'), '--data-dir', data], ['build', '--full-refresh', '--data-dir', data]]) {
+  for (const args of [
+    ['load', join(dir, 'logs'), '--data-dir', data],
+    ['build', '--full-refresh', '--data-dir', data],
+  ]) {
     const r = cli(args);
     assert.equal(r.code, 0, r.stderr);
   }
@@ -356,7 +397,10 @@ test('a 7-day sample: every engagement point is marked as a window still filling
       assert.deepEqual(eng.partial, Array(7).fill(true));
       assert.match(eng.warning ?? '', /^Not complete: no day shown has a full 28-day window \(the data begins on 2017-03-01/);
       assert.match(eng.caption, /The ratio is complete from 2017-03-28 \(the 28th day of data, which begins on 2017-03-01\)/);
-      assert.ok(eng.drawn.every((c) => c !== eng.palette), 'every point drawn grey');
+      assert.ok(
+        eng.drawn.every((c) => c !== eng.palette),
+        'every point drawn grey',
+      );
       assert.deepEqual(eng.markedRows, eng.labels, 'every table row marked');
       // the 7-day mean is complete on the 7th day, MAU on no day
       const mean = await windowView(opened.page, 'dau-mau', 1);
@@ -390,11 +434,18 @@ test('a 35-day sample: engagement points are complete from the 28th day on, earl
         });
         assert.match(v.caption, /complete from 2017-03-28/);
         assert.match(v.warning ?? '', /^The \d+ days before 2017-03-28 are not complete/);
-        assert.deepEqual(v.markedRows, v.labels.filter((l) => l < '2017-03-28'), `${id}: the rows before the 28th day are marked`);
+        assert.deepEqual(
+          v.markedRows,
+          v.labels.filter((l) => l < '2017-03-28'),
+          `${id}: the rows before the 28th day are marked`,
+        );
         assert.equal(v.rows, v.labels.length);
       }
       const mau = await windowView(opened.page, 'dau-mau', 2);
-      assert.deepEqual(mau.partial, mau.labels.map((l) => l < '2017-03-28'));
+      assert.deepEqual(
+        mau.partial,
+        mau.labels.map((l) => l < '2017-03-28'),
+      );
       assert.deepEqual(opened.networkRequests, []);
       await opened.page.screenshot({ path: join(ARTIFACTS, 'report-35-days.png'), fullPage: true });
     } finally {
@@ -422,7 +473,10 @@ test('a hostile entrypoint is shown as text and runs nothing', async () => {
       });
       assert.equal(await page.locator('script').count(), 3, 'no script element came from the data');
       const rows = await tableCells(page, 'entrypoints');
-      assert.ok(rows.some((r) => r[0] === HOSTILE), 'the value is shown as its text');
+      assert.ok(
+        rows.some((r) => r[0] === HOSTILE),
+        'the value is shown as its text',
+      );
       const labels = await page.evaluate(() => (window as any).fxaCharts.entrypoints.data.labels as string[]);
       assert.ok(labels.includes(HOSTILE), 'and is a chart label, as data');
       assert.deepEqual(dialogs, []);

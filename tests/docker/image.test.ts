@@ -53,7 +53,8 @@ test('no layer of the dbt image holds the CA bundle, and its history does not na
       // (the empty mount point run/secrets may stay; nothing in it)
       assert.doesNotMatch(rel, /(^|\/)run\/secrets\/./, `${rel} in a layer`);
       const st = lstatSync(join(layer, rel));
-      if (st.isFile() && st.size === bundle.length) assert.notEqual(sha256(readFileSync(join(layer, rel))), bundleHash, `${rel} is the CA bundle`);
+      if (st.isFile() && st.size === bundle.length)
+        assert.notEqual(sha256(readFileSync(join(layer, rel))), bundleHash, `${rel} is the CA bundle`);
     }
   }
   assert.ok(files > 1000, `the layers were read (${files} entries)`);

@@ -9,20 +9,33 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { CLI, cli, cliEnv, compareWarehouses, feed, makeLogs, projectRoot, tempDir, TEST_KEY, type CliResult } from '../integration/nightly-helpers.ts';
+import {
+  CLI,
+  cli,
+  cliEnv,
+  compareWarehouses,
+  feed,
+  makeLogs,
+  projectRoot,
+  tempDir,
+  TEST_KEY,
+  type CliResult,
+} from '../integration/nightly-helpers.ts';
 import { dockerImageConfig, dockerImageTag } from '../../scripts/lib/dbt-docker.ts';
 import { runDbt } from '../../scripts/lib/dbt.ts';
 import { sqlString } from '../../scripts/loader/sql.ts';
 import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
 const TOKEN = 'dapi-docker-test-token-7c1e';
-const DATABRICKS = { DATABRICKS_HOST: 'dbc-docker-test.invalid', DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/test', DATABRICKS_TOKEN: TOKEN };
+const DATABRICKS = {
+  DATABRICKS_HOST: 'dbc-docker-test.invalid',
+  DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/test',
+  DATABRICKS_TOKEN: TOKEN,
+};
 // A caller that is not root, so that files a root container wrote would show. Its group is the
 // socket's group (docker), so that it may talk to the engine.
 const CALLER_UID = 4242;
-const CALLER_GID = Number(
-  spawnSync('getent', ['group', 'docker'], { encoding: 'utf8' }).stdout.split(':')[2] ?? NaN,
-);
+const CALLER_GID = Number(spawnSync('getent', ['group', 'docker'], { encoding: 'utf8' }).stdout.split(':')[2] ?? NaN);
 const IMAGE = dockerImageTag(projectRoot, dockerImageConfig().baseImage);
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
@@ -59,7 +72,12 @@ function dockerCliSync(args: string[], extra: Record<string, string> = {}): CliR
 
 /** The CLI with the Docker runner, as CALLER_UID:CALLER_GID, in the background (so containers can be inspected). */
 function dockerCliAsCaller(args: string[], home: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: projectRoot, env: dockerEnv({ HOME: home }), uid: CALLER_UID, gid: CALLER_GID });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: projectRoot,
+    env: dockerEnv({ HOME: home }),
+    uid: CALLER_UID,
+    gid: CALLER_GID,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -126,7 +144,10 @@ test('nightly with the Docker runner equals the venv runner; files belong to the
 
   // The containers ran dbt from the image as the caller, with neither the HMAC key nor a Databricks secret.
   const seen = [...inspects.values()].map((s) => JSON.parse(s)[0]);
-  assert.ok(seen.some((c) => c.Config.Image === IMAGE && c.Config.User === `${CALLER_UID}:${CALLER_GID}`), 'a dbt container was inspected');
+  assert.ok(
+    seen.some((c) => c.Config.Image === IMAGE && c.Config.User === `${CALLER_UID}:${CALLER_GID}`),
+    'a dbt container was inspected',
+  );
   for (const s of inspects.values()) {
     assert.ok(!s.includes(TEST_KEY), 'the HMAC key is in docker inspect');
     assert.ok(!s.includes(TOKEN), 'the Databricks token is in docker inspect');
@@ -141,7 +162,10 @@ test('a failing model: the container exits 1 and the run report has dbt error; t
   cpSync(join(callerDir, 'data', 'raw'), join(broken, 'raw'), { recursive: true });
   // a raw file whose event time is not a number: stg_flow_events cannot cast it
   const day = join(broken, 'raw', 'flow_events', 'day=2017-03-01');
-  const file = join(day, readdirSync(day).find((f) => f.endsWith('.parquet'))!);
+  const file = join(
+    day,
+    readdirSync(day).find((f) => f.endsWith('.parquet'))!,
+  );
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   await c.run(`copy (select * replace ('not a time' as time_ms) from read_parquet(${sqlString(file)}) limit 1)
@@ -156,7 +180,7 @@ test('a failing model: the container exits 1 and the run report has dbt error; t
   assert.match(report.problems.join('\n'), /dbt stg_flow_events: error: Runtime Error in model stg_flow_events/);
   const failed = report.build!.dbt[0].models.find((m) => m.name === 'stg_flow_events');
   assert.equal(failed?.status, 'error');
-  assert.match(failed?.message ?? '', /Binder Error: No function matches .*epoch_ms\(VARCHAR\)/, 'DuckDB\'s error, through dbt');
+  assert.match(failed?.message ?? '', /Binder Error: No function matches .*epoch_ms\(VARCHAR\)/, "DuckDB's error, through dbt");
   assert.doesNotMatch(r.stderr, /building dbt image/, 'the image is not built again');
   assert.equal(imageId(), firstImageId, 'the same image');
   assert.equal(docker('images', '-q', 'fxa-metrics-dbt').stdout.trim().split('\n').length, 1, 'one dbt image');
@@ -172,7 +196,10 @@ test('a Databricks run gets its token on stdin: dbt resolves it, docker inspect 
     assert.equal(result.exitCode, 0, result.stdout + result.stderr);
     assert.doesNotMatch(result.stdout, /Env var required but not provided/);
     assert.ok(statSync(join(data, 'dbt', 'target', 'manifest.json')).size > 0, 'dbt parsed the project with the databricks profile');
-    assert.ok([...inspects.values()].some((s) => s.includes('--target') && s.includes('databricks')), 'the dbt container was inspected');
+    assert.ok(
+      [...inspects.values()].some((s) => s.includes('--target') && s.includes('databricks')),
+      'the dbt container was inspected',
+    );
     for (const s of inspects.values()) assert.ok(!s.includes(TOKEN), 'the token is in docker inspect');
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
@@ -183,7 +210,9 @@ test('a Databricks run gets its token on stdin: dbt resolves it, docker inspect 
 test('no engine: the nightly exits 2 with one line naming the way out', () => {
   const input = join(dir, 'no-engine-input');
   feed([join(dir, 'logs', readdirSync(join(dir, 'logs')).sort()[0])], input);
-  const r = dockerCliSync(['nightly', '--input', input, '--data-dir', join(dir, 'no-engine')], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+  const r = dockerCliSync(['nightly', '--input', input, '--data-dir', join(dir, 'no-engine')], {
+    DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+  });
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /no Docker engine answers .*scripts\/docker\/engine\.ts start.*FXA_DBT_RUNNER=venv/);
   assert.equal(r.stderr.split('\n').filter((l) => /no Docker engine/.test(l)).length, 1, r.stderr);

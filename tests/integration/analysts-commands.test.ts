@@ -24,7 +24,8 @@ export function shellBlocks(markdown: string): Array<{ line: number; tested: boo
     if (!/^```(sh|bash|shell)\s*$/.test(lines[i])) continue;
     const start = i;
     const commands: string[] = [];
-    while (++i < lines.length && !lines[i].startsWith('```')) if (lines[i].trim() && !lines[i].trim().startsWith('#')) commands.push(lines[i]);
+    while (++i < lines.length && !lines[i].startsWith('```'))
+      if (lines[i].trim() && !lines[i].trim().startsWith('#')) commands.push(lines[i]);
     blocks.push({ line: start + 1, tested: lines[start - 1]?.trim() === '<!-- tested -->', commands });
   }
   return blocks;
@@ -43,10 +44,16 @@ function sh(command: string, dataDir: string) {
 test('every shell block of docs/analysts.md is marked tested', () => {
   const blocks = shellBlocks(readFileSync(join(projectRoot, DOC), 'utf8'));
   assert.ok(blocks.length >= 3, 'the page has its shell blocks');
-  assert.deepEqual(blocks.filter((b) => !b.tested).map((b) => `${DOC}:${b.line}`), []);
+  assert.deepEqual(
+    blocks.filter((b) => !b.tested).map((b) => `${DOC}:${b.line}`),
+    [],
+  );
   assert.deepEqual(
     shellBlocks('x\n<!-- tested -->\n```sh\na   # c\n# only a comment\n```\n```sh\nb\n```\n').map((b) => [b.tested, b.commands]),
-    [[true, ['a   # c']], [false, ['b']]],
+    [
+      [true, ['a   # c']],
+      [false, ['b']],
+    ],
   );
 });
 

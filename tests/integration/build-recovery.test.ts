@@ -31,7 +31,10 @@ test('build finishes a load killed mid-rename before dbt reads the raw zone', as
   });
   assert.equal(crashed.status, 137);
   const loads = () => readdirSync(join(dataDir, 'loads'));
-  assert.ok(loads().some((n) => n.endsWith('.pending')), 'the killed load left a pending record');
+  assert.ok(
+    loads().some((n) => n.endsWith('.pending')),
+    'the killed load left a pending record',
+  );
 
   const build = spawnSync(process.execPath, [join(ROOT, 'bin/fxa-metrics.mjs'), 'build', '--full-refresh', '--data-dir', dataDir], {
     cwd: ROOT,
@@ -39,7 +42,11 @@ test('build finishes a load killed mid-rename before dbt reads the raw zone', as
     encoding: 'utf8',
   });
   assert.equal(build.status, 0, build.stderr);
-  assert.deepEqual(loads().filter((n) => n.endsWith('.pending')), [], 'recovery committed or undid the load');
+  assert.deepEqual(
+    loads().filter((n) => n.endsWith('.pending')),
+    [],
+    'recovery committed or undid the load',
+  );
   assert.ok(!existsSync(join(dataDir, '.staging')), 'no staging left');
 
   // The committed raw zone and the built table agree row for row in number.

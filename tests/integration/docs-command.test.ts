@@ -96,13 +96,23 @@ test('docs on a fresh data dir: the site holds the lineage; a dbt failure keeps 
   });
 
   await t.test('lineage: every model in models/marts/kpi is in the site, fed by marts and, through them, by a raw source', () => {
-    const kpis = existsSync(KPI_DIR) ? readdirSync(KPI_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4)) : [];
+    const kpis = existsSync(KPI_DIR)
+      ? readdirSync(KPI_DIR)
+          .filter((f) => f.endsWith('.sql'))
+          .map((f) => f.slice(0, -4))
+      : [];
     for (const name of kpis) {
       const id = model(name);
       assert.ok(m.nodes[id], `${id} in the manifest`);
       const parents = m.parent_map[id] ?? [];
-      assert.ok(parents.some((p) => p.startsWith('model.') && !p.includes('.stg_')), `${id} reads a mart: ${parents}`);
-      assert.ok([...ancestors(m, id)].some((a) => a.startsWith('source.fxa_metrics.raw.')), `${id} traces back to raw`);
+      assert.ok(
+        parents.some((p) => p.startsWith('model.') && !p.includes('.stg_')),
+        `${id} reads a mart: ${parents}`,
+      );
+      assert.ok(
+        [...ancestors(m, id)].some((a) => a.startsWith('source.fxa_metrics.raw.')),
+        `${id} traces back to raw`,
+      );
     }
     if (kpis.includes('kpi_engagement_daily')) {
       const parents = m.parent_map[model('kpi_engagement_daily')];

@@ -86,7 +86,9 @@ const directOsLastSeen = (w: string) => `
 
 test('users_last_seen: equal to a direct computation, nights equal a full build, sample_id', async (t) => {
   const { full, nightly } = await fullAndNightly(t, { prefix: 'last-seen', hmacKey: HMAC_KEY, seed: 7 });
-  const compiledSampleId = (await dbtOk(full, ['compile', '--quiet', '--inline', "select {{ sample_id('uid') }} as sample_id from uids"])).stdout.trim();
+  const compiledSampleId = (
+    await dbtOk(full, ['compile', '--quiet', '--inline', "select {{ sample_id('uid') }} as sample_id from uids"])
+  ).stdout.trim();
 
   await withWarehouses({ f: full, n: nightly }, async (q) => {
     await t.test('the data exercises every bit: 28-day patterns, multi-device and flow bits, gaps', async () => {
@@ -132,10 +134,19 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
     await t.test('sample_id is the documented function of the uid, the same in every table', async () => {
       const tables = await q(`select table_name from duckdb_columns()
           where database_name = 'f' and schema_name = 'main' and column_name = 'sample_id' order by table_name`);
-      assert.deepEqual(tables.map((r) => r.table_name), [
-        'activity_events', 'daily_activity_per_device', 'daily_multi_device_users', 'flow_events',
-        'flow_experiments', 'flow_metadata', 'users_last_seen', 'users_os_last_seen',
-      ]);
+      assert.deepEqual(
+        tables.map((r) => r.table_name),
+        [
+          'activity_events',
+          'daily_activity_per_device',
+          'daily_multi_device_users',
+          'flow_events',
+          'flow_experiments',
+          'flow_metadata',
+          'users_last_seen',
+          'users_os_last_seen',
+        ],
+      );
       const withUid = await q(`select table_name from duckdb_columns()
           where database_name = 'f' and schema_name = 'main' and column_name = 'uid' order by table_name`);
       assert.deepEqual(withUid, tables, 'every table with a uid has a sample_id');
@@ -162,8 +173,7 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
     }
     await t.test('the engagement ratio example of docs/kpis.md equals the table', async () => {
       const [example] = docExamples('docs/kpis.md');
-      const d = await difference(q, example,
-        `select day, engagement_ratio from kpi_engagement_daily where breakdown = 'all' order by day`);
+      const d = await difference(q, example, `select day, engagement_ratio from kpi_engagement_daily where breakdown = 'all' order by day`);
       assert.ok(d.rowsA > 40);
       assert.deepEqual([d.onlyA, d.onlyB], [0, 0]);
     });
@@ -182,10 +192,17 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
       }
       appender.closeSync();
       const rows = (await conn.runAndReadAll(compiledSampleId)).getRowObjectsJS();
-      assert.deepEqual(rows.map((r) => r.sample_id), uids.map(documentedSampleId), 'the macro is the documented function');
+      assert.deepEqual(
+        rows.map((r) => r.sample_id),
+        uids.map(documentedSampleId),
+        'the macro is the documented function',
+      );
       const counts = new Map<number, number>();
       for (const r of rows) counts.set(Number(r.sample_id), (counts.get(Number(r.sample_id)) ?? 0) + 1);
-      assert.deepEqual([...counts.keys()].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+      assert.deepEqual(
+        [...counts.keys()].sort((a, b) => a - b),
+        Array.from({ length: 100 }, (_, i) => i),
+      );
       // 100 expected per value; 5 standard deviations (about 10 each) either side.
       for (const [v, n] of counts) assert.ok(n > 50 && n < 150, `sample_id ${v}: ${n} users`);
     } finally {
@@ -194,4 +211,3 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
     }
   });
 });
-

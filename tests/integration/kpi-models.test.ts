@@ -10,21 +10,39 @@ import { withWarehouses, type Query } from './models-compare.ts';
 import { fullAndNightly } from './kpi-nights.ts';
 import { MART_TABLES } from './nightly-helpers.ts';
 import {
-  engagementRows, flowErrorRows, flowFacts, flowOutcomeRows, funnelRows, multiDeviceRows, readFunnels, timeToConnectRows, type Row,
+  engagementRows,
+  flowErrorRows,
+  flowFacts,
+  flowOutcomeRows,
+  funnelRows,
+  multiDeviceRows,
+  readFunnels,
+  timeToConnectRows,
+  type Row,
 } from './kpi-reference.ts';
 
 const HMAC_KEY = 'kpi-test-key';
 const KPI_TABLES = [
-  'kpi_engagement_daily', 'kpi_multi_device_daily', 'kpi_time_to_connect_daily',
-  'kpi_funnel_daily', 'kpi_flow_outcomes_daily', 'kpi_flow_errors_daily',
+  'kpi_engagement_daily',
+  'kpi_multi_device_daily',
+  'kpi_time_to_connect_daily',
+  'kpi_funnel_daily',
+  'kpi_flow_outcomes_daily',
+  'kpi_flow_errors_daily',
 ];
 const DOUBLES = new Set([
-  'dau_7day_mean', 'engagement_ratio', 'multi_device_dau_share', 'multi_device_mau_share',
-  'completion_rate', 'flow_time_p25_ms', 'flow_time_p50_ms', 'flow_time_p75_ms',
+  'dau_7day_mean',
+  'engagement_ratio',
+  'multi_device_dau_share',
+  'multi_device_mau_share',
+  'completion_rate',
+  'flow_time_p25_ms',
+  'flow_time_p50_ms',
+  'flow_time_p75_ms',
 ]);
 
 /** A value as JSON would compare it: DuckDB's BIGINT comes back as a string of digits. */
-const plain = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v ?? null);
+const plain = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : (v ?? null));
 
 function assertSameRows(table: string, actual: Row[], expected: Row[], tolerance = 1e-9) {
   const columns = Object.keys(expected[0] ?? {});
@@ -83,20 +101,38 @@ test('KPI marts: equal to a plain recomputation, and nights equal a full build',
       const e = reference.kpi_engagement_daily;
       assert.ok(e.some((r) => r.segment === 'multi-device') && e.some((r) => r.segment === 'single-device'));
       assert.ok(new Set(e.filter((r) => r.breakdown === 'ua_os').map((r) => r.segment)).size >= 3, 'several OS segments');
-      assert.ok(e.some((r) => r.breakdown === 'all' && Number(r.mau) > Number(r.dau)), 'MAU above DAU');
+      assert.ok(
+        e.some((r) => r.breakdown === 'all' && Number(r.mau) > Number(r.dau)),
+        'MAU above DAU',
+      );
       const ttc = reference.kpi_time_to_connect_daily;
       assert.ok(ttc.some((r) => r.new_account === true) && ttc.some((r) => r.new_account === false));
-      assert.ok(ttc.some((r) => (r.flow_time_p25_ms as number) < (r.flow_time_p75_ms as number)), 'quartiles spread');
+      assert.ok(
+        ttc.some((r) => (r.flow_time_p25_ms as number) < (r.flow_time_p75_ms as number)),
+        'quartiles spread',
+      );
       const funnel = reference.kpi_funnel_daily;
       for (const name of ['sign-up', 'sign-in', 'password-reset']) {
         const last = Math.max(...funnel.filter((r) => r.funnel === name).map((r) => r.step_number as number));
-        assert.ok(funnel.some((r) => r.funnel === name && r.step_number === last && (r.flows as number) > 0), `${name}: flows reach the last step`);
+        assert.ok(
+          funnel.some((r) => r.funnel === name && r.step_number === last && (r.flows as number) > 0),
+          `${name}: flows reach the last step`,
+        );
       }
-      assert.ok(funnel.some((r) => (r.step_number as number) > 1 && r.flows === 0), 'flows lost along a funnel');
+      assert.ok(
+        funnel.some((r) => (r.step_number as number) > 1 && r.flows === 0),
+        'flows lost along a funnel',
+      );
       const outcomes = reference.kpi_flow_outcomes_daily;
-      assert.ok(outcomes.some((r) => (r.flows_verified as number) > 0) && outcomes.some((r) => (r.flows_completed as number) < (r.flows_begun as number)));
+      assert.ok(
+        outcomes.some((r) => (r.flows_verified as number) > 0) &&
+          outcomes.some((r) => (r.flows_completed as number) < (r.flows_begun as number)),
+      );
       const errors = new Set(reference.kpi_flow_errors_daily.map((r) => String(r.error)));
-      assert.ok([...errors].some((x) => x.startsWith('route.')), `route errors: ${[...errors].join(', ')}`);
+      assert.ok(
+        [...errors].some((x) => x.startsWith('route.')),
+        `route errors: ${[...errors].join(', ')}`,
+      );
     });
 
     for (const table of KPI_TABLES) {

@@ -17,7 +17,10 @@ import { dbtOk } from './models-compare.ts';
 const NIGHT = ['build', '--resource-type', 'seed', '--resource-type', 'model'];
 
 /** Builds both data dirs (removed after the test); returns their paths. */
-export async function fullAndNightly(t: TestContext, opts: { prefix: string; hmacKey: string; seed: number }): Promise<{ full: string; nightly: string }> {
+export async function fullAndNightly(
+  t: TestContext,
+  opts: { prefix: string; hmacKey: string; seed: number },
+): Promise<{ full: string; nightly: string }> {
   const root = mkdtempSync(join(tmpdir(), `fxa-${opts.prefix}-`));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const full = join(root, 'full');

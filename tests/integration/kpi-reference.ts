@@ -44,13 +44,20 @@ export function engagementRows(activity: Row[], multi: Row[], mauDays = 28): Row
     const window = Array.from({ length: mauDays }, (_, k) => shiftDay(day, -k));
     const week = window.slice(0, 7);
     const figures: Array<[string, string, number, number, number]> = segments.map(([breakdown, segment, users]) => [
-      breakdown, segment, users(day).size, week.reduce((n, d) => n + users(d).size, 0), union(window.map(users)).size,
+      breakdown,
+      segment,
+      users(day).size,
+      week.reduce((n, d) => n + users(d).size, 0),
+      union(window.map(users)).size,
     ]);
     // single-device: active and not multi-device on the day; in the MAU,
     // active in the window and multi-device on none of its days.
     const singleOn = (d: string) => minus(active.get(d) ?? empty, multiDevice.get(d) ?? empty);
     figures.push([
-      'devices', 'single-device', singleOn(day).size, week.reduce((n, d) => n + singleOn(d).size, 0),
+      'devices',
+      'single-device',
+      singleOn(day).size,
+      week.reduce((n, d) => n + singleOn(d).size, 0),
       minus(union(window.map((d) => active.get(d) ?? empty)), union(window.map((d) => multiDevice.get(d) ?? empty))).size,
     ]);
     for (const [breakdown, segment, dau, weekSum, mau] of figures) {
@@ -98,8 +105,15 @@ export function flowFacts(metadata: Row[], events: Row[]): FlowFacts[] {
   return metadata.map((m) => {
     const evs = byFlow.get(String(m.flow_id)) ?? [];
     return {
-      flow_id: String(m.flow_id), export_date: String(m.export_date), completed: m.completed === true, new_account: m.new_account === true,
-      service: text(m.service), entrypoint: text(m.entrypoint), context: text(m.context), ua_os: text(m.ua_os), utm_campaign: text(m.utm_campaign),
+      flow_id: String(m.flow_id),
+      export_date: String(m.export_date),
+      completed: m.completed === true,
+      new_account: m.new_account === true,
+      service: text(m.service),
+      entrypoint: text(m.entrypoint),
+      context: text(m.context),
+      ua_os: text(m.ua_os),
+      utm_campaign: text(m.utm_campaign),
       types: evs.map((e) => String(e.type)),
       completeTimes: evs.filter((e) => e.type === 'flow.complete').map((e) => Number(e.flow_time)),
     };
@@ -122,9 +136,14 @@ export function timeToConnectRows(flows: FlowFacts[]): Row[] {
     const completed = group.filter((f) => f.completed);
     const times = completed.map((f) => Math.min(...f.completeTimes)).sort((a, b) => a - b);
     return {
-      export_date: group[0].export_date, new_account: group[0].new_account,
-      flows_begun: group.length, flows_completed: completed.length, completion_rate: completed.length / group.length,
-      flow_time_p25_ms: percentile(times, 0.25), flow_time_p50_ms: percentile(times, 0.5), flow_time_p75_ms: percentile(times, 0.75),
+      export_date: group[0].export_date,
+      new_account: group[0].new_account,
+      flows_begun: group.length,
+      flows_completed: completed.length,
+      completion_rate: completed.length / group.length,
+      flow_time_p25_ms: percentile(times, 0.25),
+      flow_time_p50_ms: percentile(times, 0.5),
+      flow_time_p75_ms: percentile(times, 0.75),
     };
   });
 }
@@ -169,10 +188,16 @@ export function funnelRows(flows: FlowFacts[], funnels: Map<string, FunnelStep[]
     for (const group of groupBy(flows, (f) => JSON.stringify([f.export_date, segmentOf(f)])).values()) {
       const depths = group.map(reached);
       if (!depths.some((d) => d >= 1)) continue;
-      steps.forEach((s, i) => rows.push({
-        export_date: group[0].export_date, funnel, step_number: s.step_number, step_name: s.step_name,
-        ...segmentOf(group[0]), flows: depths.filter((d) => d > i).length,
-      }));
+      steps.forEach((s, i) =>
+        rows.push({
+          export_date: group[0].export_date,
+          funnel,
+          step_number: s.step_number,
+          step_name: s.step_name,
+          ...segmentOf(group[0]),
+          flows: depths.filter((d) => d > i).length,
+        }),
+      );
     }
   }
   return rows;
@@ -181,7 +206,11 @@ export function funnelRows(flows: FlowFacts[], funnels: Map<string, FunnelStep[]
 export function flowOutcomeRows(flows: FlowFacts[]): Row[] {
   const key = (f: FlowFacts) => JSON.stringify([f.export_date, f.entrypoint, f.utm_campaign, f.service, f.ua_os]);
   return [...groupBy(flows, key).values()].map((g) => ({
-    export_date: g[0].export_date, entrypoint: g[0].entrypoint, utm_campaign: g[0].utm_campaign, service: g[0].service, ua_os: g[0].ua_os,
+    export_date: g[0].export_date,
+    entrypoint: g[0].entrypoint,
+    utm_campaign: g[0].utm_campaign,
+    service: g[0].service,
+    ua_os: g[0].ua_os,
     flows_begun: g.length,
     flows_completed: g.filter((f) => f.completed).length,
     flows_new_account: g.filter((f) => f.new_account).length,
@@ -209,13 +238,20 @@ export function flowErrorRows(flows: FlowFacts[]): Row[] {
 /** kpi_multi_device_daily from the reference engagement rows. */
 export function multiDeviceRows(engagement: Row[]): Row[] {
   const multi = new Map(engagement.filter((r) => r.segment === 'multi-device').map((r) => [r.day, r]));
-  return engagement.filter((r) => r.breakdown === 'all').map((r) => {
-    const m = multi.get(r.day);
-    const mDau = m ? Number(m.dau) : 0;
-    const mMau = m ? Number(m.mau) : 0;
-    return {
-      day: r.day, dau: r.dau, multi_device_dau: mDau, multi_device_dau_share: mDau / Number(r.dau),
-      mau: r.mau, multi_device_mau: mMau, multi_device_mau_share: mMau / Number(r.mau),
-    };
-  });
+  return engagement
+    .filter((r) => r.breakdown === 'all')
+    .map((r) => {
+      const m = multi.get(r.day);
+      const mDau = m ? Number(m.dau) : 0;
+      const mMau = m ? Number(m.mau) : 0;
+      return {
+        day: r.day,
+        dau: r.dau,
+        multi_device_dau: mDau,
+        multi_device_dau_share: mDau / Number(r.dau),
+        mau: r.mau,
+        multi_device_mau: mMau,
+        multi_device_mau_share: mMau / Number(r.mau),
+      };
+    });
 }

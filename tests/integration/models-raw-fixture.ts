@@ -19,17 +19,10 @@ export interface FixtureLoad {
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-async function writeFile(
-  conn: DuckDBConnection,
-  table: RawTable,
-  rows: Record<string, unknown>[],
-  file: string,
-): Promise<void> {
+async function writeFile(conn: DuckDBConnection, table: RawTable, rows: Record<string, unknown>[], file: string): Promise<void> {
   const columns = RAW_COLUMNS[table];
   await conn.run(`create or replace temp table fixture (${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`);
-  const insert = await conn.prepare(
-    `insert into fixture values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-  );
+  const insert = await conn.prepare(`insert into fixture values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`);
   for (const row of rows) {
     insert.clearBindings();
     columns.forEach(([name, type], i) => {

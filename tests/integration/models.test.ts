@@ -31,22 +31,55 @@ const F_NOBEGIN = hex('e4', 64); // events but no begin: no metadata row
 
 function flow(time: string, flowTime: number, flowId: string, type: string, extra: Partial<FixtureFlow> = {}): FixtureFlow {
   return {
-    time_ms: ms(time), flow_time: flowTime, flow_id: flowId, type, uid: null, locale: null,
-    ua_browser: null, ua_version: null, ua_os: null, context: null, entrypoint: null, migration: null,
-    service: null, utm_campaign: null, utm_content: null, utm_medium: null, utm_source: null, utm_term: null,
-    dnt: false, ...extra,
+    time_ms: ms(time),
+    flow_time: flowTime,
+    flow_id: flowId,
+    type,
+    uid: null,
+    locale: null,
+    ua_browser: null,
+    ua_version: null,
+    ua_os: null,
+    context: null,
+    entrypoint: null,
+    migration: null,
+    service: null,
+    utm_campaign: null,
+    utm_content: null,
+    utm_medium: null,
+    utm_source: null,
+    utm_term: null,
+    dnt: false,
+    ...extra,
   };
 }
 
 function activity(time: string, uid: string, deviceId: string | null, extra: Partial<FixtureActivity> = {}): FixtureActivity {
-  return { time_ms: ms(time), type: 'account.signed', uid, device_id: deviceId, service: 'sync', ua_browser: null, ua_version: null, ua_os: null, ...extra };
+  return {
+    time_ms: ms(time),
+    type: 'account.signed',
+    uid,
+    device_id: deviceId,
+    service: 'sync',
+    ua_browser: null,
+    ua_version: null,
+    ua_os: null,
+    ...extra,
+  };
 }
 
 // One load per night; `late` is the file for 03-03, arriving after 03-04 .. 03-08.
 const night1: FixtureLoad = {
   loadId: 'n1',
   flow_events: [
-    flow('2024-03-01T23:59:00', 0, F_MID, 'flow.begin', { context: '', entrypoint: 'menu', ua_browser: 'Firefox', ua_version: '123', ua_os: 'Linux', locale: 'de' }),
+    flow('2024-03-01T23:59:00', 0, F_MID, 'flow.begin', {
+      context: '',
+      entrypoint: 'menu',
+      ua_browser: 'Firefox',
+      ua_version: '123',
+      ua_os: 'Linux',
+      locale: 'de',
+    }),
     flow('2024-03-01T23:59:30', 30000, F_MID, 'flow.have-account', { context: 'fx_desktop_v3' }),
   ],
   activity_events: [activity('2024-03-01T08:00:00', U, DEV.x), activity('2024-03-01T09:00:00', X, DEV.t)],
@@ -130,13 +163,33 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
   await withWarehouses({ f: full, n: nightly }, async (q) => {
     await t.test('flow_metadata: a flow crossing midnight, with fallbacks', async () => {
       const rows = await q(`select * from f.main.flow_metadata order by begin_time`);
-      assert.deepEqual(rows.map((r) => r.flow_id), [F_MID, F_EXP, F_MOVE, F_DAY], 'one row per flow with a begin event');
+      assert.deepEqual(
+        rows.map((r) => r.flow_id),
+        [F_MID, F_EXP, F_MOVE, F_DAY],
+        'one row per flow with a begin event',
+      );
       assert.deepEqual(rows[0], {
-        flow_id: F_MID, begin_time: '2024-03-01 23:59:00', duration: '180000', completed: true, new_account: false,
-        uid: U, locale: 'de', ua_browser: 'Firefox', ua_version: '123', ua_os: 'Linux',
-        context: 'fx_desktop_v3', entrypoint: 'menu', migration: null, service: 'sync',
-        utm_campaign: null, utm_content: null, utm_medium: null, utm_source: null, utm_term: null,
-        export_date: '2024-03-01', sample_id: sampleId(U),
+        flow_id: F_MID,
+        begin_time: '2024-03-01 23:59:00',
+        duration: '180000',
+        completed: true,
+        new_account: false,
+        uid: U,
+        locale: 'de',
+        ua_browser: 'Firefox',
+        ua_version: '123',
+        ua_os: 'Linux',
+        context: 'fx_desktop_v3',
+        entrypoint: 'menu',
+        migration: null,
+        service: 'sync',
+        utm_campaign: null,
+        utm_content: null,
+        utm_medium: null,
+        utm_source: null,
+        utm_term: null,
+        export_date: '2024-03-01',
+        sample_id: sampleId(U),
       });
       assert.equal(rows[1].uid, V, 'uid from the late file');
       assert.equal(rows[1].completed, true);
@@ -147,10 +200,17 @@ test('models: hand-computed facts, and nightly incremental runs equal a full bui
 
     await t.test('flow_experiments: experiment, cohort and the uid from a later event', async () => {
       const rows = await q(`select * from f.main.flow_experiments`);
-      assert.deepEqual(rows, [{
-        experiment: 'sendSms', cohort: 'treatment', timestamp: '2024-03-02 23:55:00', flow_id: F_EXP, uid: V, export_date: '2024-03-02',
-        sample_id: sampleId(V),
-      }]);
+      assert.deepEqual(rows, [
+        {
+          experiment: 'sendSms',
+          cohort: 'treatment',
+          timestamp: '2024-03-02 23:55:00',
+          flow_id: F_EXP,
+          uid: V,
+          export_date: '2024-03-02',
+          sample_id: sampleId(V),
+        },
+      ]);
     });
 
     await t.test('daily_multi_device_users: the right users on the right days', async () => {
@@ -190,8 +250,12 @@ test('a key stored twice in the raw zone fails the staging uniqueness tests, on 
     /** The status and failure count of each staging model's unique_combination test. */
     const uniqueness = async (vars?: Record<string, string>) => {
       const run = await runDbt(['build', '--select', 'staging'], { dataDir: root, vars });
-      const tests = (run.runResults?.results ?? []).filter((r) => r.unique_id.startsWith('test.') && r.unique_id.includes('unique_combination'));
-      const byModel = Object.fromEntries(tests.map((r) => [r.unique_id.includes('stg_flow_events') ? 'flow' : 'activity', `${r.status} ${r.failures}`]));
+      const tests = (run.runResults?.results ?? []).filter(
+        (r) => r.unique_id.startsWith('test.') && r.unique_id.includes('unique_combination'),
+      );
+      const byModel = Object.fromEntries(
+        tests.map((r) => [r.unique_id.includes('stg_flow_events') ? 'flow' : 'activity', `${r.status} ${r.failures}`]),
+      );
       return { exitCode: run.exitCode, byModel };
     };
     // Copied keys: two flow and two activity events on 03-03, one activity

@@ -56,7 +56,8 @@ test('validate, a failing dbt test (exit 3) and a failing model (exit 1)', async
     const bad = cli(['validate', '--data-dir', altered, '--json']);
     assert.equal(bad.code, 3, bad.stderr);
     const findings = (JSON.parse(bad.stdout) as ValidationResult).findings;
-    const has = (table: string, column: string | null, kind: string) => findings.find((f) => f.table === table && f.column === column && f.kind === kind);
+    const has = (table: string, column: string | null, kind: string) =>
+      findings.find((f) => f.table === table && f.column === column && f.kind === kind);
     assert.ok(has('flow_events', 'locale', 'missing_column'), JSON.stringify(findings));
     assert.ok(has('flow_metadata', 'duration', 'type'));
     assert.ok(has('flow_experiments', 'note', 'extra_column'));
@@ -72,7 +73,10 @@ test('validate, a failing dbt test (exit 3) and a failing model (exit 1)', async
     const broken = join(dir, 'broken');
     cpSync(join(data, 'raw'), join(broken, 'raw'), { recursive: true });
     const flowDay = join(broken, 'raw', 'flow_events', 'day=2017-03-01');
-    const flowFile = join(flowDay, readdirSync(flowDay).find((f) => f.endsWith('.parquet'))!);
+    const flowFile = join(
+      flowDay,
+      readdirSync(flowDay).find((f) => f.endsWith('.parquet'))!,
+    );
     await withDuckDb(':memory:', (run) =>
       run(`copy (select * replace ('not a time' as time_ms) from read_parquet(${sqlString(flowFile)}) limit 1)
             to ${sqlString(join(flowDay, 'zz-corrupt.parquet'))} (format parquet)`),
@@ -85,7 +89,10 @@ test('validate, a failing dbt test (exit 3) and a failing model (exit 1)', async
 
     // exit 3: a row in the raw zone that breaks a dbt test (a uid that is no HMAC).
     const day = join(data, 'raw', 'activity_events', 'day=2017-03-01');
-    const source = join(day, readdirSync(day).find((f) => f.endsWith('.parquet'))!);
+    const source = join(
+      day,
+      readdirSync(day).find((f) => f.endsWith('.parquet'))!,
+    );
     await withDuckDb(':memory:', (run) =>
       run(`copy (select * replace ('not-a-hmac' as uid, time_ms + 1 as time_ms) from read_parquet(${sqlString(source)}) limit 1)
             to ${sqlString(join(day, 'zz-corrupt.parquet'))} (format parquet)`),
@@ -99,8 +106,14 @@ test('validate, a failing dbt test (exit 3) and a failing model (exit 1)', async
     assert.deepEqual(fr.build?.ranges, [{ from: '2017-03-01', to: '2017-03-01' }]);
     assert.equal(fr.status, 'data_checks_failed');
     const failed = fr.build!.dbt[0].tests.filter((t) => t.status === 'fail');
-    assert.ok(failed.some((t) => /activity_events_uid/.test(t.name)), JSON.stringify(failed.map((t) => t.name)));
-    assert.ok(fr.build!.dbt[0].models.every((m) => m.status !== 'error'), 'no model error: the data is wrong, not the SQL');
+    assert.ok(
+      failed.some((t) => /activity_events_uid/.test(t.name)),
+      JSON.stringify(failed.map((t) => t.name)),
+    );
+    assert.ok(
+      fr.build!.dbt[0].models.every((m) => m.status !== 'error'),
+      'no model error: the data is wrong, not the SQL',
+    );
     assert.match(failing.stderr, /problem: dbt test .*activity_events_uid/);
   } finally {
     cleanup();

@@ -56,7 +56,7 @@ function files(dir: string, out: string[] = []): string[] {
 
 const pending = (data: string) => JSON.parse(readFileSync(join(data, 'runs', 'pending-days.json'), 'utf8'));
 
-test('a full disk: recovery frees a killed load\'s staging first; a disk filled during dbt reports dbt\'s failure; the next run finishes', async (t) => {
+test("a full disk: recovery frees a killed load's staging first; a disk filled during dbt reports dbt's failure; the next run finishes", async (t) => {
   const { dir, cleanup } = tempDir('disk-full');
   const mnt = join(dir, 'mnt');
   const unmount = mountTmpfs(mnt, '64m');
@@ -81,7 +81,11 @@ test('a full disk: recovery frees a killed load\'s staging first; a disk filled 
     assert.equal(r.code, 0, r.stderr);
     let report = JSON.parse(r.stdout) as RunReport;
     assert.deepEqual(report.build?.ranges, [{ from: '2017-03-01', to: '2017-03-02' }]);
-    assert.deepEqual(readdirSync(data).filter((n) => n === '.staging'), [], 'the staging space was recovered first');
+    assert.deepEqual(
+      readdirSync(data).filter((n) => n === '.staging'),
+      [],
+      'the staging space was recovered first',
+    );
     assert.deepEqual(pending(data).days, []);
 
     // 2. The disk fills while dbt runs.
@@ -96,10 +100,21 @@ test('a full disk: recovery frees a killed load\'s staging first; a disk filled 
     assert.ok(!lines.some((l) => l.startsWith('fxa-metrics: ')), `no crash line, the run ends with its summary:\n${r.stderr}`);
     assert.match(r.stderr, /^nightly \S+: dbt_failed \(exit 1\)/m, 'the first line of the summary says dbt failed');
     const problems = lines.filter((l) => l.startsWith('  problem: '));
-    assert.match(problems[0], /problem: dbt exited \d+: no space left on device/, `dbt's failure is the first problem: ${problems.join('\n')}`);
+    assert.match(
+      problems[0],
+      /problem: dbt exited \d+: no space left on device/,
+      `dbt's failure is the first problem: ${problems.join('\n')}`,
+    );
     assert.match(problems[1] ?? '', /run report not written: cannot write .*runs\/.*\.json: no space left on device/);
-    assert.deepEqual(files(data).filter((p) => p.endsWith('.tmp')), [], 'no temporary file left behind');
-    assert.deepEqual(readdirSync(data).filter((n) => n === '.staging' || n === 'fxa-metrics.lock'), []);
+    assert.deepEqual(
+      files(data).filter((p) => p.endsWith('.tmp')),
+      [],
+      'no temporary file left behind',
+    );
+    assert.deepEqual(
+      readdirSync(data).filter((n) => n === '.staging' || n === 'fxa-metrics.lock'),
+      [],
+    );
     assert.deepEqual(pending(data).days, ['2017-03-03'], 'the day stays pending');
 
     // 3. Space is free again: a plain rerun finishes the job.

@@ -72,7 +72,11 @@ test('nightly over several nights equals one full build', async () => {
     for (const out of [n1.stdout, n1.stderr, n2.stdout, n2.stderr, n3.stdout, n3.stderr, load.stderr, full.stderr]) {
       assert.ok(!out.includes(TEST_KEY), 'the HMAC key was printed');
     }
-    const written = [...allFilesUnder(join(data, 'runs')), ...allFilesUnder(join(data, 'dbt', 'logs')), ...allFilesUnder(join(data, 'quarantine'))];
+    const written = [
+      ...allFilesUnder(join(data, 'runs')),
+      ...allFilesUnder(join(data, 'dbt', 'logs')),
+      ...allFilesUnder(join(data, 'quarantine')),
+    ];
     assert.ok(written.length >= 4);
     for (const f of written) assert.ok(!readFileSync(f, 'utf8').includes(TEST_KEY), `the HMAC key is in ${f}`);
   } finally {

@@ -45,13 +45,16 @@ export function cli(args: string[], extraEnv: Record<string, string | undefined>
 
 /** Starts the CLI in its own process group, so a test can kill it together with its dbt. */
 export function cliDetached(args: string[], extraEnv: Record<string, string | undefined> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: projectRoot, env: cliEnv(extraEnv), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: projectRoot,
+    env: cliEnv(extraEnv),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.resume();
-  const done = new Promise<CliResult>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout: '', stderr })),
-  );
+  const done = new Promise<CliResult>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout: '', stderr })));
   return { child, done };
 }
 
@@ -103,7 +106,12 @@ export async function compareWarehouses(left: string, right: string, tables: str
 }
 
 /** Waits until dbt's log (from `offset` on) shows it building a node matching `node`; false if the run ended first. */
-export async function untilDbtBuilds(data: string, exited: () => boolean, node: RegExp = /model\.fxa_metrics\./, offset = 0): Promise<boolean> {
+export async function untilDbtBuilds(
+  data: string,
+  exited: () => boolean,
+  node: RegExp = /model\.fxa_metrics\./,
+  offset = 0,
+): Promise<boolean> {
   const logFile = join(data, 'dbt', 'logs', 'dbt.log');
   const began = new RegExp(`Began running node ${node.source}`);
   while (!exited()) {

@@ -76,7 +76,11 @@ test('keys under 16 bytes are refused; a 16-byte key is accepted, and redaction 
   try {
     const [day1] = await makeLogs(join(dir, 'logs'), { start: '2017-03-01', days: 1, users: 20 });
     const data = join(dir, 'data');
-    assertUsage(cli(['load', day1, '--data-dir', data], { FXA_UID_HMAC_KEY: '2017' }), /uid HMAC key in FXA_UID_HMAC_KEY is 4 bytes; use at least 16/, ['2017-x']);
+    assertUsage(
+      cli(['load', day1, '--data-dir', data], { FXA_UID_HMAC_KEY: '2017' }),
+      /uid HMAC key in FXA_UID_HMAC_KEY is 4 bytes; use at least 16/,
+      ['2017-x'],
+    );
     const keyFile = join(dir, 'key');
     writeFileSync(keyFile, '0123456789abcde\n');
     assertUsage(cli(['nightly', '--input', dir, '--data-dir', data, '--hmac-key-file', keyFile]), /is 15 bytes; use at least 16/, []);

@@ -15,7 +15,8 @@ const pendingDays = (data: string) => JSON.parse(readFileSync(join(data, 'runs',
 async function untilDbtBuilds(data: string, exited: () => boolean): Promise<boolean> {
   const logFile = join(data, 'dbt', 'logs', 'dbt.log');
   while (!exited()) {
-    if (existsSync(logFile) && /Began running node model\.fxa_metrics\.(flow|activity)_events/.test(readFileSync(logFile, 'utf8'))) return true;
+    if (existsSync(logFile) && /Began running node model\.fxa_metrics\.(flow|activity)_events/.test(readFileSync(logFile, 'utf8')))
+      return true;
     await sleep(100);
   }
   return false;
@@ -52,7 +53,11 @@ test('a run killed after loading and one killed during dbt are finished by the n
     const third = cli([...args, '--json']);
     assert.equal(third.code, 0, third.stderr);
     const report = JSON.parse(third.stdout) as RunReport;
-    assert.equal(report.load?.files.every((f) => f.status === 'already_loaded'), true, 'nothing is loaded twice');
+    assert.equal(
+      report.load?.files.every((f) => f.status === 'already_loaded'),
+      true,
+      'nothing is loaded twice',
+    );
     assert.deepEqual(report.build?.ranges, [{ from: '2017-03-01', to: '2017-03-02' }]);
     assert.deepEqual(pendingDays(data), []);
     assert.ok(!existsSync(join(data, 'fxa-metrics.lock')));

@@ -102,7 +102,12 @@ test('usage and configuration errors exit 2 with one line on stderr, before anyt
       [['nightly', '--input', input, '--data-dir', data, '--target', 'databricks'], { DATABRICKS_HOST: undefined }, /DATABRICKS_HOST/],
       [
         ['build', '--full-refresh', '--data-dir', data, '--target', 'databricks'],
-        { DATABRICKS_HOST: 'dbc.example', DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/x', DATABRICKS_TOKEN: DBX_TOKEN, DATABRICKS_VOLUME_PATH: undefined },
+        {
+          DATABRICKS_HOST: 'dbc.example',
+          DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/x',
+          DATABRICKS_TOKEN: DBX_TOKEN,
+          DATABRICKS_VOLUME_PATH: undefined,
+        },
         /DATABRICKS_VOLUME_PATH/,
       ],
       [['build', '--data-dir', data], {}, /give --from and --to, or --full-refresh/],

@@ -48,12 +48,14 @@ test('killed after dbt, killed mid-load, damaged run state and load record: each
     r = cli(args);
     assert.equal(r.code, 0, r.stderr);
     report = JSON.parse(r.stdout) as RunReport;
-    assert.deepEqual(report.build?.ranges, [{ from: '2017-03-03', to: '2017-03-03' }], 'exactly the killed load\'s day, not every day');
+    assert.deepEqual(report.build?.ranges, [{ from: '2017-03-03', to: '2017-03-03' }], "exactly the killed load's day, not every day");
     assert.equal(report.build?.mode, 'range');
 
     // 3. A damaged run state and a damaged committed load record.
     writeFileSync(join(data, 'runs', 'pending-days.json'), '{"days": ["2017-03-0');
-    const loads = readdirSync(join(data, 'loads')).filter((n) => n.endsWith('.json')).sort();
+    const loads = readdirSync(join(data, 'loads'))
+      .filter((n) => n.endsWith('.json'))
+      .sort();
     writeFileSync(join(data, 'loads', loads[0]), '{"load_id": "');
     r = cli(args);
     assert.equal(r.code, 0, r.stderr);
@@ -62,7 +64,7 @@ test('killed after dbt, killed mid-load, damaged run state and load record: each
     assert.match(r.stderr, new RegExp(`load record .*${loads[0].replace('.', '\\.')} is damaged .*set aside`));
     assert.equal(report.build?.mode, 'full', 'which days were pending is unknown: every day');
     assert.ok(existsSync(join(data, 'loads', `${loads[0]}.damaged`)));
-    assert.equal(report.load?.counts.loaded_flow_events, 0, 'the set-aside load\'s files are read again, their rows already stored');
+    assert.equal(report.load?.counts.loaded_flow_events, 0, "the set-aside load's files are read again, their rows already stored");
 
     // The same tables as one uninterrupted build.
     await assertSameAsFullBuild(input, data, join(dir, 'ref'));

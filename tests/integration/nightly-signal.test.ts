@@ -39,12 +39,17 @@ test('SIGTERM or SIGINT to the pid stops dbt before the lock is released; the re
     feed(files, input);
     const data = join(dir, 'data');
     const args = ['nightly', '--input', input, '--data-dir', data, '--no-report'];
-    for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGINT', 130],
+    ] as const) {
       const run = cliDetached(args, { FXA_DBT_STOP_GRACE_SECONDS: '20' });
       let exited = false;
       void run.done.then(() => (exited = true));
       // a later run appends to dbt's log: look past what earlier runs wrote
-      const offset = existsSync(join(data, 'dbt', 'logs', 'dbt.log')) ? readFileSync(join(data, 'dbt', 'logs', 'dbt.log'), 'utf8').length : 0;
+      const offset = existsSync(join(data, 'dbt', 'logs', 'dbt.log'))
+        ? readFileSync(join(data, 'dbt', 'logs', 'dbt.log'), 'utf8').length
+        : 0;
       assert.ok(await untilDbtBuilds(data, () => exited, /model\.fxa_metrics\./, offset), 'dbt started building before the run ended');
       const dbt = dbtProcesses(data);
       assert.ok(dbt.length > 0, 'dbt runs');

@@ -39,7 +39,10 @@ export async function rowDifference(rows: Rows, a: string, b: string, opts: { ex
     onlyA: await count(onlyA),
     onlyB: await count(onlyB),
     examples: n
-      ? [...(await rows(`select 'a' as side, * from (${onlyA}) limit ${n}`)), ...(await rows(`select 'b' as side, * from (${onlyB}) limit ${n}`))]
+      ? [
+          ...(await rows(`select 'a' as side, * from (${onlyA}) limit ${n}`)),
+          ...(await rows(`select 'b' as side, * from (${onlyB}) limit ${n}`)),
+        ]
       : [],
   };
 }

@@ -42,7 +42,12 @@ before(async () => {
   if (unavailable) return;
   dir = mkdtempSync(join(tmpdir(), 'fxa-hs2-'));
   server = await startThriftServer(dir);
-  proxy = await startCompatProxy({ upstreamSocket: server.socketPath, upstreamCa: server.caCert, pfx: server.pfx, passphrase: server.passphrase });
+  proxy = await startCompatProxy({
+    upstreamSocket: server.socketPath,
+    upstreamCa: server.caCert,
+    pfx: server.pfx,
+    passphrase: server.passphrase,
+  });
   wh = await open(proxy);
   await wh.query('CREATE SCHEMA IF NOT EXISTS fxa_test');
   await wh.query(
@@ -65,7 +70,9 @@ after(async () => {
 });
 
 test('query: executes on Spark and fetches typed rows, strings verbatim', { skip: unavailable ?? false }, async () => {
-  const rows = await wh.query('SELECT flow_id, flow_time, locale, dnt, timestamp, day FROM fxa_test.flow_events ORDER BY flow_id, flow_time');
+  const rows = await wh.query(
+    'SELECT flow_id, flow_time, locale, dnt, timestamp, day FROM fxa_test.flow_events ORDER BY flow_id, flow_time',
+  );
   assert.equal(rows.length, 4);
   assert.deepEqual(
     rows.map((r) => [r.flow_id, r.flow_time, r.locale, r.dnt]),
@@ -80,7 +87,7 @@ test('query: executes on Spark and fetches typed rows, strings verbatim', { skip
   assert.equal(String(rows[1].timestamp), '2017-03-31 23:59:59.999');
   assert.equal(rows[3].timestamp, null);
   assert.equal(String(rows[2].day), '2017-04-01');
-  const [agg] = await wh.query('SELECT count(*) AS n, sum(flow_time) AS total FROM fxa_test.flow_events WHERE flow_id = \'a1\'');
+  const [agg] = await wh.query("SELECT count(*) AS n, sum(flow_time) AS total FROM fxa_test.flow_events WHERE flow_id = 'a1'");
   assert.deepEqual([agg.n, agg.total], [2, 1530]);
 });
 
@@ -111,14 +118,20 @@ test('columns: the live columns in table order, through GetColumns', { skip: una
   );
   assert.ok(cols.every((c) => c.nullable));
   // the default schema of the client applies to a bare name
-  assert.deepEqual((await wh.columns('flow_events')).map((c) => c.name), cols.map((c) => c.name));
+  assert.deepEqual(
+    (await wh.columns('flow_events')).map((c) => c.name),
+    cols.map((c) => c.name),
+  );
 });
 
 test('columns: a missing table has no columns; a LIKE pattern does not match other tables', { skip: unavailable ?? false }, async () => {
   await wh.query('CREATE TABLE IF NOT EXISTS fxa_test.flowXevents (x INT) USING parquet');
   assert.deepEqual(await wh.columns('fxa_test.no_such_table'), []);
   // `_` is a LIKE wildcard in GetColumns' pattern: flow_events must not pick up flowXevents
-  assert.deepEqual((await wh.columns('fxa_test.flowXevents')).map((c) => c.name), ['x']);
+  assert.deepEqual(
+    (await wh.columns('fxa_test.flowXevents')).map((c) => c.name),
+    ['x'],
+  );
   assert.equal((await wh.columns('fxa_test.flow_events')).length, 6);
 });
 
@@ -136,15 +149,19 @@ test('rowCount: the rows of a table, in the session schema or a named one', { sk
   await assert.rejects(() => wh.rowCount('fxa_test.no_such_table'), /no_such_table/i);
 });
 
-test('uploadRawZone sends exactly the planned statements (Spark, having no volumes, refuses the PUT)', { skip: unavailable ?? false }, async () => {
-  const raw = join(dir, 'raw');
-  mkdirSync(join(raw, 'flow_events', 'day=2017-03-30'), { recursive: true });
-  writeFileSync(join(raw, 'flow_events', 'day=2017-03-30', 'L1.parquet'), '');
-  const plan = rawZoneUploadPlan(raw, '/Volumes/fxa/raw/zone');
-  const sent = proxy.statements.length;
-  await assert.rejects(() => wh.uploadRawZone(raw, '/Volumes/fxa/raw/zone'), /PUT|PARSE_SYNTAX_ERROR|syntax/i);
-  assert.deepEqual(proxy.statements.slice(sent), [plan.puts[0].sql]);
-});
+test(
+  'uploadRawZone sends exactly the planned statements (Spark, having no volumes, refuses the PUT)',
+  { skip: unavailable ?? false },
+  async () => {
+    const raw = join(dir, 'raw');
+    mkdirSync(join(raw, 'flow_events', 'day=2017-03-30'), { recursive: true });
+    writeFileSync(join(raw, 'flow_events', 'day=2017-03-30', 'L1.parquet'), '');
+    const plan = rawZoneUploadPlan(raw, '/Volumes/fxa/raw/zone');
+    const sent = proxy.statements.length;
+    await assert.rejects(() => wh.uploadRawZone(raw, '/Volumes/fxa/raw/zone'), /PUT|PARSE_SYNTAX_ERROR|syntax/i);
+    assert.deepEqual(proxy.statements.slice(sent), [plan.puts[0].sql]);
+  },
+);
 
 test('the proxy translated only the protocol details it exists for', { skip: unavailable ?? false }, () => {
   assert.equal(proxy.translated.openSessionProtocol, 1);

@@ -44,13 +44,21 @@ after(async () => {
 /** Files of one day partition of a Spark table, as Spark wrote them. */
 function partitionFiles(table: string, column: string, day: string): string[] {
   const dir = join(layout(dataDir).spark, 'spark-warehouse', `${MART_SCHEMA}.db`, table, `${column}=${day}`);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.parquet')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.parquet'))
+        .sort()
+    : [];
 }
 
 function assertRun(reply: DbtReply, night: string) {
   const failed = reply.results.filter((r) => !['success', 'RunStatus.Success'].includes(r.status));
-  assert.ok(reply.ok && failed.length === 0, `dbt on Spark failed (${night}): ${reply.error ?? ''}\n` +
-    failed.map((r) => `${r.unique_id}: ${r.status} ${r.message}`).join('\n') + `\n${tail(session!.logFile)}`);
+  assert.ok(
+    reply.ok && failed.length === 0,
+    `dbt on Spark failed (${night}): ${reply.error ?? ''}\n` +
+      failed.map((r) => `${r.unique_id}: ${r.status} ${r.message}`).join('\n') +
+      `\n${tail(session!.logFile)}`,
+  );
   const built = reply.results.filter((r) => r.unique_id?.startsWith('model.')).length;
   assert.equal(built, MARTS.length + 2, `every model ran (${night})`); // + the two staging views
 }
@@ -101,8 +109,10 @@ test('every mart built night by night on Spark equals the DuckDB build, row for 
   const tests = await session.dbt(['test']);
   const testResults = tests.results.filter((r) => /^(test|unit_test)\./.test(r.unique_id ?? ''));
   const notPassed = testResults.filter((r) => r.status !== 'pass');
-  assert.ok(tests.ok && notPassed.length === 0, `dbt test on Spark: ${tests.error ?? ''}\n` +
-    notPassed.map((r) => `${r.unique_id}: ${r.status} ${r.message}`).join('\n'));
+  assert.ok(
+    tests.ok && notPassed.length === 0,
+    `dbt test on Spark: ${tests.error ?? ''}\n` + notPassed.map((r) => `${r.unique_id}: ${r.status} ${r.message}`).join('\n'),
+  );
   assert.ok(testResults.length >= 10, `tests run: ${testResults.length}`);
 
   // Spark's own state stays under the data dir, never in the project.
@@ -111,7 +121,10 @@ test('every mart built night by night on Spark equals the DuckDB build, row for 
     assert.ok(!existsSync(join(projectRoot, name)), `no ${name} in the project directory`);
   }
 
-  const exported = await session.export(MARTS.map((t) => `${MART_SCHEMA}.${t}`), join(root, 'spark-export'));
+  const exported = await session.export(
+    MARTS.map((t) => `${MART_SCHEMA}.${t}`),
+    join(root, 'spark-export'),
+  );
   await session.close();
   session = undefined;
 

@@ -49,9 +49,29 @@ export async function startThriftServer(dir: string, timeoutMs = 180_000): Promi
   const home = sparkHome();
   const passphrase = randomBytes(12).toString('hex');
   const keystore = join(dir, 'keystore.p12');
-  keytool(['-genkeypair', '-alias', 'hs2', '-keyalg', 'RSA', '-keysize', '2048', '-storetype', 'PKCS12',
-    '-keystore', keystore, '-storepass', passphrase, '-keypass', passphrase, '-validity', '2',
-    '-dname', 'CN=localhost', '-ext', 'SAN=dns:localhost,ip:127.0.0.1']);
+  keytool([
+    '-genkeypair',
+    '-alias',
+    'hs2',
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-storetype',
+    'PKCS12',
+    '-keystore',
+    keystore,
+    '-storepass',
+    passphrase,
+    '-keypass',
+    passphrase,
+    '-validity',
+    '2',
+    '-dname',
+    'CN=localhost',
+    '-ext',
+    'SAN=dns:localhost,ip:127.0.0.1',
+  ]);
   const caCert = keytool(['-exportcert', '-rfc', '-alias', 'hs2', '-keystore', keystore, '-storepass', passphrase]);
 
   const socketPath = join(dir, 'hs2.sock');
@@ -59,39 +79,75 @@ export async function startThriftServer(dir: string, timeoutMs = 180_000): Promi
   const relay = fileURLToPath(new URL('./netns-relay.ts', import.meta.url));
   const tsx = import.meta.resolve('tsx');
   const sparkArgs = [
-    '--class', 'org.apache.spark.sql.hive.thriftserver.HiveThriftServer2',
-    '--master', 'local[1]',
-    '--driver-memory', '1g',
-    '--driver-java-options', `-Dderby.system.home=${dir}`,
-    '--conf', 'spark.ui.enabled=false',
-    '--conf', 'spark.driver.host=127.0.0.1',
-    '--conf', 'spark.driver.bindAddress=127.0.0.1',
-    '--conf', 'spark.sql.session.timeZone=UTC',
-    '--conf', 'spark.sql.shuffle.partitions=1',
-    '--conf', `spark.sql.warehouse.dir=${join(dir, 'spark-warehouse')}`,
+    '--class',
+    'org.apache.spark.sql.hive.thriftserver.HiveThriftServer2',
+    '--master',
+    'local[1]',
+    '--driver-memory',
+    '1g',
+    '--driver-java-options',
+    `-Dderby.system.home=${dir}`,
+    '--conf',
+    'spark.ui.enabled=false',
+    '--conf',
+    'spark.driver.host=127.0.0.1',
+    '--conf',
+    'spark.driver.bindAddress=127.0.0.1',
+    '--conf',
+    'spark.sql.session.timeZone=UTC',
+    '--conf',
+    'spark.sql.shuffle.partitions=1',
+    '--conf',
+    `spark.sql.warehouse.dir=${join(dir, 'spark-warehouse')}`,
     // a throw-away in-memory Derby metastore: faster to create, and it is
     // this JVM's alone (Derby lets one JVM open a database)
-    '--conf', 'spark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:memory:fxa_hs2_metastore;create=true',
-    '--hiveconf', 'hive.server2.transport.mode=http',
-    '--hiveconf', `hive.server2.thrift.http.port=${INNER_PORT}`,
-    '--hiveconf', 'hive.server2.thrift.bind.host=127.0.0.1',
-    '--hiveconf', `hive.server2.thrift.http.path=${HTTP_PATH}`,
-    '--hiveconf', 'hive.server2.use.SSL=true',
-    '--hiveconf', `hive.server2.keystore.path=${keystore}`,
-    '--hiveconf', `hive.server2.keystore.password=${passphrase}`,
+    '--conf',
+    'spark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:memory:fxa_hs2_metastore;create=true',
+    '--hiveconf',
+    'hive.server2.transport.mode=http',
+    '--hiveconf',
+    `hive.server2.thrift.http.port=${INNER_PORT}`,
+    '--hiveconf',
+    'hive.server2.thrift.bind.host=127.0.0.1',
+    '--hiveconf',
+    `hive.server2.thrift.http.path=${HTTP_PATH}`,
+    '--hiveconf',
+    'hive.server2.use.SSL=true',
+    '--hiveconf',
+    `hive.server2.keystore.path=${keystore}`,
+    '--hiveconf',
+    `hive.server2.keystore.password=${passphrase}`,
     'spark-internal',
   ];
   // Values reach the shell as positional arguments, never inside its script.
-  const script = 'ip link set lo up || exit 1; node=$1 tsx=$2 relay=$3 sock=$4 port=$5; shift 5; ' +
+  const script =
+    'ip link set lo up || exit 1; node=$1 tsx=$2 relay=$3 sock=$4 port=$5; shift 5; ' +
     '"$node" --import "$tsx" "$relay" "$sock" "$port" & exec "$@"';
   const log = openSync(logFile, 'a');
-  const child = spawn('unshare', ['--net', '--', 'sh', '-c', script, 'sh',
-    process.execPath, tsx, relay, socketPath, String(INNER_PORT), join(home, 'bin', 'spark-submit'), ...sparkArgs], {
-    cwd: dir,
-    env: sparkEnv(home),
-    detached: true, // its own process group: stop() ends the JVM and the relay together
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    'unshare',
+    [
+      '--net',
+      '--',
+      'sh',
+      '-c',
+      script,
+      'sh',
+      process.execPath,
+      tsx,
+      relay,
+      socketPath,
+      String(INNER_PORT),
+      join(home, 'bin', 'spark-submit'),
+      ...sparkArgs,
+    ],
+    {
+      cwd: dir,
+      env: sparkEnv(home),
+      detached: true, // its own process group: stop() ends the JVM and the relay together
+      stdio: ['ignore', log, log],
+    },
+  );
   closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 

@@ -29,7 +29,10 @@ test('rowDifference: same rows in another order are equal; a duplicate or a chan
 });
 
 test('the marts compared are every model of models/marts/, the metrics-docs tables those outside kpi/', () => {
-  const models = (dir: string) => readdirSync(join(projectRoot, dir)).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+  const models = (dir: string) =>
+    readdirSync(join(projectRoot, dir))
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => f.slice(0, -4));
   assert.deepEqual([...BASE_MARTS].sort(), models('models/marts').sort());
   assert.deepEqual([...MART_TABLES].sort(), [...models('models/marts'), ...models('models/marts/kpi')].sort());
 });

@@ -37,5 +37,8 @@ test('SQL against the style is rejected', () => {
 test('SQL in the house style passes', () => {
   const sql = 'select\n    flow_id,\n    count(*) as events\nfrom {{ ref("flow_events") }}\ngroup by flow_id\n';
   const [file] = lint(['-'], sql);
-  assert.deepEqual(file.violations.map((v) => v.code), []);
+  assert.deepEqual(
+    file.violations.map((v) => v.code),
+    [],
+  );
 });

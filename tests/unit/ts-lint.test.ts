@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../scripts/setup/python-env.ts';
 
 const bin = (tool: string) => join(projectRoot, 'node_modules', '.bin', tool);
-const run = (tool: string, args: string[], input?: string) =>
-  spawnSync(bin(tool), args, { cwd: projectRoot, input, encoding: 'utf8' });
+const run = (tool: string, args: string[], input?: string) => spawnSync(bin(tool), args, { cwd: projectRoot, input, encoding: 'utf8' });
 
 test('every TypeScript file passes eslint', () => {
   const r = run('eslint', ['--format', 'unix', '.']);

@@ -104,8 +104,10 @@ export class DatabricksWarehouse implements Warehouse {
   }
 
   async query(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return this.statement(sql, { ordinalParameters: params.length ? (params as never[]) : undefined }, async (op) =>
-      (await op.fetchAll()) as Row[],
+    return this.statement(
+      sql,
+      { ordinalParameters: params.length ? (params as never[]) : undefined },
+      async (op) => (await op.fetchAll()) as Row[],
     );
   }
 
@@ -115,15 +117,17 @@ export class DatabricksWarehouse implements Warehouse {
     const op = await this.session.getColumns({ catalogName: this.config.catalog, schemaName: schema, tableName: name });
     try {
       const rows = (await op.fetchAll()) as Row[];
-      return rows
-        // schema and table name are patterns (LIKE semantics): keep exact matches only
-        .filter((r) => same(r.TABLE_SCHEM, schema) && same(r.TABLE_NAME, name))
-        .sort((a, b) => Number(a.ORDINAL_POSITION) - Number(b.ORDINAL_POSITION))
-        .map((r) => ({
-          name: String(r.COLUMN_NAME),
-          type: String(r.TYPE_NAME).toUpperCase(),
-          nullable: Number(r.NULLABLE) !== 0,
-        }));
+      return (
+        rows
+          // schema and table name are patterns (LIKE semantics): keep exact matches only
+          .filter((r) => same(r.TABLE_SCHEM, schema) && same(r.TABLE_NAME, name))
+          .sort((a, b) => Number(a.ORDINAL_POSITION) - Number(b.ORDINAL_POSITION))
+          .map((r) => ({
+            name: String(r.COLUMN_NAME),
+            type: String(r.TYPE_NAME).toUpperCase(),
+            nullable: Number(r.NULLABLE) !== 0,
+          }))
+      );
     } finally {
       await op.close();
     }
@@ -251,8 +255,14 @@ export function rawZoneUploadPlan(
 }
 
 function copyIntoRawTable(table: RawTable, source: string, catalog?: string): string[] {
-  const target = [catalog, 'raw', table].filter((p): p is string => !!p).map(quoteIdent).join('.');
-  const schema = [catalog, 'raw'].filter((p): p is string => !!p).map(quoteIdent).join('.');
+  const target = [catalog, 'raw', table]
+    .filter((p): p is string => !!p)
+    .map(quoteIdent)
+    .join('.');
+  const schema = [catalog, 'raw']
+    .filter((p): p is string => !!p)
+    .map(quoteIdent)
+    .join('.');
   return [
     `CREATE SCHEMA IF NOT EXISTS ${schema}`,
     // a schema-less Delta table: the first COPY INTO gives it the files' columns

@@ -7,7 +7,14 @@ test('dbtBreakdown gives per-model times and counts tests, failed ones apart', (
   const b = dbtBreakdown({
     elapsed_time: 12.5,
     results: [
-      { unique_id: 'model.fxa_metrics.flow_events', status: 'success', execution_time: 1.5, message: 'OK', failures: null, adapter_response: { rows_affected: 10 } },
+      {
+        unique_id: 'model.fxa_metrics.flow_events',
+        status: 'success',
+        execution_time: 1.5,
+        message: 'OK',
+        failures: null,
+        adapter_response: { rows_affected: 10 },
+      },
       { unique_id: 'model.fxa_metrics.daily_multi_device_users', status: 'success', execution_time: 0.25, message: 'OK', failures: null },
       { unique_id: 'test.fxa_metrics.not_null_flow_events_uid.abc', status: 'pass', execution_time: 0.5, message: null, failures: 0 },
       { unique_id: 'test.fxa_metrics.unique_x.def', status: 'fail', execution_time: 0.25, message: null, failures: 3 },

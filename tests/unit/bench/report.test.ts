@@ -61,16 +61,34 @@ function md(over: Partial<MultiDeviceResult>): MultiDeviceResult {
 }
 
 test('multi-device checks: faster than the baseline and same rows is met', () => {
-  assert.deepEqual(multiDeviceChecks(md({})).map((c) => c.met), ['yes', 'yes', 'yes']);
+  assert.deepEqual(
+    multiDeviceChecks(md({})).map((c) => c.met),
+    ['yes', 'yes', 'yes'],
+  );
 });
 
 test('multi-device checks: a row mismatch or a slow model is NO; a missing baseline is unmeasured', () => {
-  assert.deepEqual(multiDeviceChecks(md({ sameRows: false })).map((c) => c.met), ['NO', 'yes', 'yes']);
+  assert.deepEqual(
+    multiDeviceChecks(md({ sameRows: false })).map((c) => c.met),
+    ['NO', 'yes', 'yes'],
+  );
   const slow = md({ modelSelect: { oneNight: s(0.9), allDays: s(6), nightRows: 10, allRows: 100 } });
-  assert.deepEqual(multiDeviceChecks(slow).map((c) => c.met), ['yes', 'NO', 'NO']);
-  const none = md({ sameRows: null, baseline: { runs: [], wall: null, cpu: null, peakRssKb: null, failed: 1, oneDay: null, allDays: null, raw: null } });
-  assert.deepEqual(multiDeviceChecks(none).map((c) => c.met), ['unmeasured', 'unmeasured', 'unmeasured']);
-  assert.deepEqual(multiDeviceChecks(md({ modelSelect: null })).map((c) => c.met), ['yes', 'unmeasured', 'unmeasured']);
+  assert.deepEqual(
+    multiDeviceChecks(slow).map((c) => c.met),
+    ['yes', 'NO', 'NO'],
+  );
+  const none = md({
+    sameRows: null,
+    baseline: { runs: [], wall: null, cpu: null, peakRssKb: null, failed: 1, oneDay: null, allDays: null, raw: null },
+  });
+  assert.deepEqual(
+    multiDeviceChecks(none).map((c) => c.met),
+    ['unmeasured', 'unmeasured', 'unmeasured'],
+  );
+  assert.deepEqual(
+    multiDeviceChecks(md({ modelSelect: null })).map((c) => c.met),
+    ['yes', 'unmeasured', 'unmeasured'],
+  );
 });
 
 test('multi-device checks judge the compiled SELECT, not the time dbt spends around it', () => {
@@ -78,5 +96,8 @@ test('multi-device checks judge the compiled SELECT, not the time dbt spends aro
     ourNight: { runs: [], wall: s(3), cpu: null, peakRssKb: null, failed: 0, model: s(2) },
     ourBackfill: { runs: [], wall: s(9), cpu: null, peakRssKb: null, failed: 0, model: s(8) },
   });
-  assert.deepEqual(multiDeviceChecks(dbtSlow).map((c) => c.met), ['yes', 'yes', 'yes']);
+  assert.deepEqual(
+    multiDeviceChecks(dbtSlow).map((c) => c.met),
+    ['yes', 'yes', 'yes'],
+  );
 });

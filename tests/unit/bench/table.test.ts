@@ -4,11 +4,14 @@ import { markdownTable } from '../../../bench/lib/table.ts';
 import { fmtCount, fmtKb, fmtRatio, fmtSeconds } from '../../../bench/lib/format.ts';
 
 test('markdownTable pads columns and puts a rule under the header', () => {
-  const t = markdownTable(['stage', 'median'], [['S load', '1.20 s'], ['M', '9 s']]);
-  assert.equal(
-    t,
-    ['| stage  | median |', '| ------ | ------ |', '| S load | 1.20 s |', '| M      | 9 s    |'].join('\n'),
+  const t = markdownTable(
+    ['stage', 'median'],
+    [
+      ['S load', '1.20 s'],
+      ['M', '9 s'],
+    ],
   );
+  assert.equal(t, ['| stage  | median |', '| ------ | ------ |', '| S load | 1.20 s |', '| M      | 9 s    |'].join('\n'));
 });
 
 test('markdownTable escapes pipes and flattens newlines so a cell stays one cell', () => {

@@ -83,14 +83,22 @@ function check(files: string[]): Broken[] {
     if (anchor === undefined || !target.endsWith('.md') || statSync(join(projectRoot, target)).isDirectory()) return;
     if (!anchors(target).has(anchor)) broken.push({ where, target: raw, why: `no heading #${anchor} in ${target}` });
   };
-  const projectPath = new RegExp(`(?<![\\w./<>*{$-])((?:${ROOTS.join('|')})/[\\w./-]*[\\w-]\\.(?:md|ts|mjs|js|sql|ya?ml|py|json|csv|txt)(?:#[\\w-]+)?)(?![\\w/*<])`, 'g');
+  const projectPath = new RegExp(
+    `(?<![\\w./<>*{$-])((?:${ROOTS.join('|')})/[\\w./-]*[\\w-]\\.(?:md|ts|mjs|js|sql|ya?ml|py|json|csv|txt)(?:#[\\w-]+)?)(?![\\w/*<])`,
+    'g',
+  );
   for (const file of files) {
     if (!TEXT.test(file) || file === 'tests/unit/docs/links.test.ts') continue;
     const lines = readFileSync(join(projectRoot, file), 'utf8').split('\n');
     let fenced = false;
     lines.forEach((line, i) => {
       const lineNo = i + 1;
-      if (OLD_CITATION.test(line)) broken.push({ where: `${file}:${lineNo}`, target: line.match(OLD_CITATION)![0], why: 'cites the contract by section number: cite docs/contract.md#<section>' });
+      if (OLD_CITATION.test(line))
+        broken.push({
+          where: `${file}:${lineNo}`,
+          target: line.match(OLD_CITATION)![0],
+          why: 'cites the contract by section number: cite docs/contract.md#<section>',
+        });
       if (file.endsWith('.md')) {
         if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
         if (!fenced) {
@@ -129,8 +137,29 @@ test('the link check reports each kind of broken reference by file and line', ()
   const md = `${dir}/page.md`;
   const code = `${dir}/code.ts`;
   const write = (f: string, text: string) => writeFileSync(join(projectRoot, f), text);
-  write(md, ['# Page', '', '[ok](page.md#page) [ok too](#page) [gone](missing.md)', '[bad anchor](page.md#nope)', '', '```', '[in a fence](missing.md)', '```', `see spec ${SECTION_SIGN}3`].join('\n'));
-  write(code, ['// docs/contract.md#input is fine', '// docs/contract.md#no-such-section is not', '// docs/nope.md neither', "const p = 'runs/pending-days.json'; // a data-dir path, not a project file"].join('\n'));
+  write(
+    md,
+    [
+      '# Page',
+      '',
+      '[ok](page.md#page) [ok too](#page) [gone](missing.md)',
+      '[bad anchor](page.md#nope)',
+      '',
+      '```',
+      '[in a fence](missing.md)',
+      '```',
+      `see spec ${SECTION_SIGN}3`,
+    ].join('\n'),
+  );
+  write(
+    code,
+    [
+      '// docs/contract.md#input is fine',
+      '// docs/contract.md#no-such-section is not',
+      '// docs/nope.md neither',
+      "const p = 'runs/pending-days.json'; // a data-dir path, not a project file",
+    ].join('\n'),
+  );
   try {
     const broken = check([md, code]).map((b) => `${relative(dir, b.where.split(':')[0])}:${b.where.split(':')[1]} ${b.target}`);
     assert.deepEqual(broken, [

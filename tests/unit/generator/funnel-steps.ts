@@ -4,17 +4,22 @@
 // (`flow.<page>.begin` counts as `flow.begin`, as the loader stores it).
 export const FUNNELS: Record<string, string[][]> = {
   'sign-up': [
-    ['flow.begin'], ['flow.signup.view'], ['flow.signup.engage'], ['flow.signup.submit'],
-    ['account.created'], ['email.verification.sent'], ['account.verified'], ['flow.complete'],
+    ['flow.begin'],
+    ['flow.signup.view'],
+    ['flow.signup.engage'],
+    ['flow.signup.submit'],
+    ['account.created'],
+    ['email.verification.sent'],
+    ['account.verified'],
+    ['flow.complete'],
   ],
-  'sign-in': [
-    ['flow.begin'], ['flow.signin.view'], ['flow.signin.engage'], ['flow.signin.submit'],
-    ['account.login'], ['flow.complete'],
-  ],
+  'sign-in': [['flow.begin'], ['flow.signin.view'], ['flow.signin.engage'], ['flow.signin.submit'], ['account.login'], ['flow.complete']],
   'password-reset': [
     ['flow.signin.forgot-password', 'flow.reset-password.view'],
-    ['password.forgot.send_code.completed'], ['password.forgot.verify_code.completed'],
-    ['account.reset'], ['flow.complete'],
+    ['password.forgot.send_code.completed'],
+    ['password.forgot.verify_code.completed'],
+    ['account.reset'],
+    ['flow.complete'],
   ],
 };
 

@@ -54,11 +54,11 @@ function flows(): Map<string, Array<Record<string, any> & { fileDay: number }>> 
 }
 
 test('one file per UTC day, named by the day, and no temporary files left', () => {
+  assert.deepEqual(readdirSync(join(dir, 'a')).sort(), ['fxa-auth-2017-03-01.log', 'fxa-auth-2017-03-02.log', 'fxa-auth-2017-03-03.log']);
   assert.deepEqual(
+    run.files.map((f) => basename(f)),
     readdirSync(join(dir, 'a')).sort(),
-    ['fxa-auth-2017-03-01.log', 'fxa-auth-2017-03-02.log', 'fxa-auth-2017-03-03.log'],
   );
-  assert.deepEqual(run.files.map((f) => basename(f)), readdirSync(join(dir, 'a')).sort());
 });
 
 test('the same seed gives identical bytes, another seed different ones', async () => {
@@ -76,7 +76,10 @@ test('counts by kind match the lines, and bytes match the files', () => {
   for (const l of lines) n[l.c.kind]++;
   assert.deepEqual(run.linesByKind, n);
   assert.equal(run.lines, lines.length);
-  assert.equal(run.bytes, run.files.reduce((s, f) => s + statSync(f).size, 0));
+  assert.equal(
+    run.bytes,
+    run.files.reduce((s, f) => s + statSync(f).size, 0),
+  );
   // Bad lines exist but stay well below 1 %; noise is about 5 %.
   assert.ok(n.bad > 0 && n.bad / run.lines < 0.005, `bad ${n.bad} of ${run.lines}`);
   assert.ok(n.noise / run.lines > 0.03 && n.noise / run.lines < 0.07, `noise ${n.noise} of ${run.lines}`);
@@ -93,7 +96,10 @@ test('every line but the counted bad ones is JSON; bad lines are the only reject
 
 test('metrics lines are mozlog envelopes as the contract shows them', () => {
   for (const l of [...flowLines(), ...activityLines()]) {
-    const m = /^\{"Timestamp":(\d{19}),"Logger":"(fxa-auth-server|fxa-content-server)","Type":"(flowEvent|activityEvent)","Severity":6,"Pid":\d+,"EnvVersion":"2\.0","Fields":\{/.exec(l.text);
+    const m =
+      /^\{"Timestamp":(\d{19}),"Logger":"(fxa-auth-server|fxa-content-server)","Type":"(flowEvent|activityEvent)","Severity":6,"Pid":\d+,"EnvVersion":"2\.0","Fields":\{/.exec(
+        l.text,
+      );
     assert.ok(m, l.text);
     const f = fields(l);
     const tsMs = BigInt(m[1]) / 1_000_000n;
@@ -155,12 +161,26 @@ test('some flows cross midnight: their events are in two day files', () => {
 test('flows are of several kinds: sign-in, sign-up, reset, completed and abandoned', () => {
   const names = new Set(flowLines().map((l) => fields(l).event as string));
   for (const e of [
-    'flow.signin.begin', 'flow.signup.begin', 'flow.reset-password.begin', 'flow.force_auth.begin',
-    'flow.signin.view', 'flow.signin.engage', 'flow.signin.submit', 'route./account/login.200',
-    'account.created', 'account.login', 'account.verified', 'email.verification.sent',
-    'email.verification.clicked', 'flow.complete',
-  ]) assert.ok(names.has(e), e);
-  assert.ok([...names].some((e) => /^route\.\/account\/(login|create)\.4\d\d\.\d+$/.test(e)), 'a route event with status and errno');
+    'flow.signin.begin',
+    'flow.signup.begin',
+    'flow.reset-password.begin',
+    'flow.force_auth.begin',
+    'flow.signin.view',
+    'flow.signin.engage',
+    'flow.signin.submit',
+    'route./account/login.200',
+    'account.created',
+    'account.login',
+    'account.verified',
+    'email.verification.sent',
+    'email.verification.clicked',
+    'flow.complete',
+  ])
+    assert.ok(names.has(e), e);
+  assert.ok(
+    [...names].some((e) => /^route\.\/account\/(login|create)\.4\d\d\.\d+$/.test(e)),
+    'a route event with status and errno',
+  );
   const all = [...flows().values()];
   const completed = all.filter((evs) => evs.some((e) => e.event === 'flow.complete')).length;
   assert.ok(completed > all.length * 0.3 && completed < all.length, `${completed} of ${all.length} complete`);
@@ -184,7 +204,10 @@ test('some flows are in experiments (several, with 2–3 groups), some carry dnt
 
 test('activity: users on several devices, device_id sometimes empty or absent, time sometimes absent, a few upper-case uids', () => {
   const devices = new Map<string, Set<string>>();
-  let empty = 0, absent = 0, noTime = 0, upper = 0;
+  let empty = 0,
+    absent = 0,
+    noTime = 0,
+    upper = 0;
   for (const l of activityLines()) {
     const f = fields(l);
     if (f.uid !== f.uid.toLowerCase()) upper++;
@@ -214,7 +237,13 @@ test('the only duplicate keys are the exact repeats the run reports', () => {
     const key =
       l.c.kind === 'flow'
         ? [f.flow_id, String(f.event).replace(/^flow\.[^.]+\.begin$/, 'flow.begin'), f.flow_time, f.time].join('|')
-        : [f.uid.toLowerCase(), f.event, f.device_id || '', f.service ?? '\u0000', f.time ?? Number(BigInt(/^\{"Timestamp":(\d+)/.exec(l.text)![1]) / 1_000_000n)].join('|');
+        : [
+            f.uid.toLowerCase(),
+            f.event,
+            f.device_id || '',
+            f.service ?? '\u0000',
+            f.time ?? Number(BigInt(/^\{"Timestamp":(\d+)/.exec(l.text)![1]) / 1_000_000n),
+          ].join('|');
     assert.ok(!keys.has(key), `accidental duplicate ${key}`);
     keys.add(key);
   }
@@ -224,7 +253,10 @@ test('the only duplicate keys are the exact repeats the run reports', () => {
 
 test('--gzip writes the same lines compressed', async () => {
   const gz = await generateLogs({ out: join(dir, 'gz'), start: START, days: DAYS, users: USERS, seed: SEED, gzip: true });
-  assert.deepEqual(gz.files.map((f) => basename(f)), run.files.map((f) => basename(f) + '.gz'));
+  assert.deepEqual(
+    gz.files.map((f) => basename(f)),
+    run.files.map((f) => basename(f) + '.gz'),
+  );
   assert.deepEqual(gz.linesByKind, run.linesByKind);
   assert.equal(gz.bytes, run.bytes);
   for (let i = 0; i < DAYS; i++) {

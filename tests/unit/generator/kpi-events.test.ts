@@ -64,9 +64,15 @@ test('the funnel helper counts a flow only up to the first step it skipped', () 
 
 for (const [funnel, steps] of Object.entries(FUNNELS)) {
   test(`${funnel} funnel: flows reach every step, and drop off at several steps`, () => {
-    const counts = funnelCounts(steps, all().map((evs) => eventSet(names(evs))));
+    const counts = funnelCounts(
+      steps,
+      all().map((evs) => eventSet(names(evs))),
+    );
     const where = `${funnel}: ${counts.join(' → ')}`;
-    assert.ok(counts.every((n) => n > 0), where);
+    assert.ok(
+      counts.every((n) => n > 0),
+      where,
+    );
     const drops = counts.slice(1).filter((n, i) => n < counts[i]).length;
     assert.ok(drops >= 3, where);
   });
@@ -77,7 +83,10 @@ test('the sample has at least 100 password resets, begun on the reset page and f
   assert.ok(resets.length >= 100, `${resets.length} resets`);
   const fromSignIn = resets.filter((evs) => evs[0].event === 'flow.signin.begin');
   const fromResetPage = resets.filter((evs) => evs[0].event === 'flow.reset-password.begin');
-  assert.ok(fromSignIn.length > 20 && fromResetPage.length > 20, `${fromSignIn.length} from sign-in, ${fromResetPage.length} from the reset page`);
+  assert.ok(
+    fromSignIn.length > 20 && fromResetPage.length > 20,
+    `${fromSignIn.length} from sign-in, ${fromResetPage.length} from the reset page`,
+  );
   assert.equal(fromSignIn.length + fromResetPage.length, resets.length);
   for (const evs of fromSignIn) {
     const order = ['flow.signin.view', 'flow.signin.forgot-password', 'flow.reset-password.view'].map((e) => names(evs).indexOf(e));
@@ -86,7 +95,8 @@ test('the sample has at least 100 password resets, begun on the reset page and f
 });
 
 test('send_code / verify_code .completed come right after their route event, and only then', () => {
-  let sendCode = 0, verifyCode = 0;
+  let sendCode = 0,
+    verifyCode = 0;
   for (const evs of all()) {
     evs.forEach((e, i) => {
       if (e.event === 'password.forgot.send_code.completed') {
@@ -123,7 +133,10 @@ test('customs.blocked comes right before every 429.114, on sign-ins and sign-ups
 });
 
 test('bounces: only on emails never clicked, in a small share of flows that then end abandoned', () => {
-  for (const [template, created] of [['verification', 'account.created'], ['confirmation', 'account.login']] as const) {
+  for (const [template, created] of [
+    ['verification', 'account.created'],
+    ['confirmation', 'account.login'],
+  ] as const) {
     const bounced = all().filter((evs) => has(evs, `email.${template}.bounced`));
     assert.ok(bounced.length > 0, template);
     assert.ok(bounced.length < flows.size * 0.02, `${bounced.length} ${template} bounces of ${flows.size} flows`);
@@ -138,8 +151,12 @@ test('bounces: only on emails never clicked, in a small share of flows that then
 
 test('the new events are lines the loader accepts as flow events', () => {
   const wanted = new Set([
-    'customs.blocked', 'email.verification.bounced', 'email.confirmation.bounced', 'flow.signin.forgot-password',
-    'password.forgot.send_code.completed', 'password.forgot.verify_code.completed',
+    'customs.blocked',
+    'email.verification.bounced',
+    'email.confirmation.bounced',
+    'flow.signin.forgot-password',
+    'password.forgot.send_code.completed',
+    'password.forgot.verify_code.completed',
   ]);
   const found = new Set<string>();
   for (const evs of all()) {
@@ -178,5 +195,8 @@ test('activity comes from several operating systems, and users are active on sev
   const common = [...oses].filter(([, n]) => n > activity.length * 0.02).map(([os]) => os);
   assert.ok(common.length >= 4, JSON.stringify([...oses]));
   const multi = [...devicesByUserDay.values()].filter((d) => d.size >= 2).length;
-  assert.ok(multi > devicesByUserDay.size * 0.1 && multi < devicesByUserDay.size * 0.9, `${multi} of ${devicesByUserDay.size} user-days multi-device`);
+  assert.ok(
+    multi > devicesByUserDay.size * 0.1 && multi < devicesByUserDay.size * 0.9,
+    `${multi} of ${devicesByUserDay.size} user-days multi-device`,
+  );
 });

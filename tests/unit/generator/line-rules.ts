@@ -13,8 +13,17 @@ export interface ClassifiedLine {
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 const OPTIONAL_FLOW_STRINGS = [
-  'locale', 'userAgent', 'context', 'entrypoint', 'migration', 'service',
-  'utm_campaign', 'utm_content', 'utm_medium', 'utm_source', 'utm_term',
+  'locale',
+  'userAgent',
+  'context',
+  'entrypoint',
+  'migration',
+  'service',
+  'utm_campaign',
+  'utm_content',
+  'utm_medium',
+  'utm_source',
+  'utm_term',
 ];
 
 export function classify(line: string): ClassifiedLine {

@@ -19,6 +19,9 @@ test('ensureChromium: an installed browser is used as it is', () => {
 test('ensureChromium: missing and not root, one line saying how to install it', () => {
   assert.throws(
     () => ensureChromium('/nonexistent/chromium', { asRoot: false }),
-    (e: Error) => /^\/nonexistent\/chromium is missing: install Debian's Chromium with `sudo apt-get install -y --no-install-recommends chromium`$/.test(e.message),
+    (e: Error) =>
+      /^\/nonexistent\/chromium is missing: install Debian's Chromium with `sudo apt-get install -y --no-install-recommends chromium`$/.test(
+        e.message,
+      ),
   );
 });

@@ -35,83 +35,113 @@ function withDir(fn: (dir: string) => Promise<void>) {
 const embedded = (html: string) =>
   JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]) as ReportData;
 
-test('writes the report; default range = all days in the KPI tables', withDir(async (dir) => {
-  await makeKpiWarehouse(dir, sampleRows());
-  const out = join(dir, 'out', 'report.html');
-  const r = report(['--data-dir', dir, '--out', out]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), out);
-  const data = embedded(readFileSync(out, 'utf8'));
-  assert.deepEqual(data.range, { from: '2017-03-01', to: '2017-03-02' });
-  const funnel = data.charts.find((c) => c.id === 'funnel-sign-in')!;
-  // summed over both days and segments
-  assert.deepEqual(funnel.datasets[0].data, [20, 12, 2]);
-  const errors = data.charts.find((c) => c.id === 'errors')!;
-  assert.deepEqual(errors.table.rows, [['customs.blocked', 3, 4], ['route.account.login.400.103', 1, 2]]);
-}));
+test(
+  'writes the report; default range = all days in the KPI tables',
+  withDir(async (dir) => {
+    await makeKpiWarehouse(dir, sampleRows());
+    const out = join(dir, 'out', 'report.html');
+    const r = report(['--data-dir', dir, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), out);
+    const data = embedded(readFileSync(out, 'utf8'));
+    assert.deepEqual(data.range, { from: '2017-03-01', to: '2017-03-02' });
+    const funnel = data.charts.find((c) => c.id === 'funnel-sign-in')!;
+    // summed over both days and segments
+    assert.deepEqual(funnel.datasets[0].data, [20, 12, 2]);
+    const errors = data.charts.find((c) => c.id === 'errors')!;
+    assert.deepEqual(errors.table.rows, [
+      ['customs.blocked', 3, 4],
+      ['route.account.login.400.103', 1, 2],
+    ]);
+  }),
+);
 
-test('--from/--to filter every table by its day column', withDir(async (dir) => {
-  await makeKpiWarehouse(dir, sampleRows());
-  const out = join(dir, 'r.html');
-  const r = report(['--data-dir', dir, '--out', out, '--from', '2017-03-02', '--to', '2017-03-02']);
-  assert.equal(r.code, 0, r.stderr);
-  const data = embedded(readFileSync(out, 'utf8'));
-  const chart = (id: string) => data.charts.find((c) => c.id === id)!;
-  assert.deepEqual(chart('dau-mau').labels, ['2017-03-02']);
-  assert.deepEqual(chart('multi-device').labels, ['2017-03-02']);
-  assert.deepEqual(chart('funnel-sign-in').datasets[0].data, [10, 4, 0]);
-  assert.deepEqual(chart('errors').table.rows, [['customs.blocked', 1, 1], ['route.account.login.400.103', 1, 2]]);
-  assert.deepEqual(chart('time-to-connect').labels, [], 'no time-to-connect row on that day');
-  assert.deepEqual(chart('entrypoints').labels.sort(), ['(none)', 'menupanel']);
-}));
+test(
+  '--from/--to filter every table by its day column',
+  withDir(async (dir) => {
+    await makeKpiWarehouse(dir, sampleRows());
+    const out = join(dir, 'r.html');
+    const r = report(['--data-dir', dir, '--out', out, '--from', '2017-03-02', '--to', '2017-03-02']);
+    assert.equal(r.code, 0, r.stderr);
+    const data = embedded(readFileSync(out, 'utf8'));
+    const chart = (id: string) => data.charts.find((c) => c.id === id)!;
+    assert.deepEqual(chart('dau-mau').labels, ['2017-03-02']);
+    assert.deepEqual(chart('multi-device').labels, ['2017-03-02']);
+    assert.deepEqual(chart('funnel-sign-in').datasets[0].data, [10, 4, 0]);
+    assert.deepEqual(chart('errors').table.rows, [
+      ['customs.blocked', 1, 1],
+      ['route.account.login.400.103', 1, 2],
+    ]);
+    assert.deepEqual(chart('time-to-connect').labels, [], 'no time-to-connect row on that day');
+    assert.deepEqual(chart('entrypoints').labels.sort(), ['(none)', 'menupanel']);
+  }),
+);
 
-test('a range without data still renders and says so (exit 0)', withDir(async (dir) => {
-  await makeKpiWarehouse(dir, sampleRows());
-  const out = join(dir, 'r.html');
-  const r = report(['--data-dir', dir, '--out', out, '--from', '2018-01-01', '--to', '2018-01-31']);
-  assert.equal(r.code, 0, r.stderr);
-  const html = readFileSync(out, 'utf8');
-  assert.match(html, /id="no-data">no data in range</);
-  assert.match(html, /days 2018-01-01 to 2018-01-31/);
-  assert.ok(embedded(html).charts.every((c) => c.labels.length === 0));
-}));
+test(
+  'a range without data still renders and says so (exit 0)',
+  withDir(async (dir) => {
+    await makeKpiWarehouse(dir, sampleRows());
+    const out = join(dir, 'r.html');
+    const r = report(['--data-dir', dir, '--out', out, '--from', '2018-01-01', '--to', '2018-01-31']);
+    assert.equal(r.code, 0, r.stderr);
+    const html = readFileSync(out, 'utf8');
+    assert.match(html, /id="no-data">no data in range</);
+    assert.match(html, /days 2018-01-01 to 2018-01-31/);
+    assert.ok(embedded(html).charts.every((c) => c.labels.length === 0));
+  }),
+);
 
-test('empty KPI tables: renders with "no data in range"', withDir(async (dir) => {
-  await makeKpiWarehouse(dir, {});
-  const out = join(dir, 'r.html');
-  const r = report(['--data-dir', dir, '--out', out]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(readFileSync(out, 'utf8'), /id="no-data">no data in range</);
-}));
+test(
+  'empty KPI tables: renders with "no data in range"',
+  withDir(async (dir) => {
+    await makeKpiWarehouse(dir, {});
+    const out = join(dir, 'r.html');
+    const r = report(['--data-dir', dir, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(readFileSync(out, 'utf8'), /id="no-data">no data in range</);
+  }),
+);
 
-test('missing KPI tables: exit 2, one line saying to build first, no file', withDir(async (dir) => {
-  await makeKpiWarehouse(dir, sampleRows(), ['kpi_engagement_daily', 'kpi_multi_device_daily']);
-  const out = join(dir, 'r.html');
-  const r = report(['--data-dir', dir, '--out', out]);
-  assert.equal(r.code, 2);
-  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /^fxa-metrics: KPI tables not built \(kpi_time_to_connect_daily is missing; .*kpi_flow_errors_daily is missing\): run `fxa-metrics nightly` or `fxa-metrics build` first\n$/);
-  assert.ok(!existsSync(out));
-}));
+test(
+  'missing KPI tables: exit 2, one line saying to build first, no file',
+  withDir(async (dir) => {
+    await makeKpiWarehouse(dir, sampleRows(), ['kpi_engagement_daily', 'kpi_multi_device_daily']);
+    const out = join(dir, 'r.html');
+    const r = report(['--data-dir', dir, '--out', out]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^fxa-metrics: KPI tables not built \(kpi_time_to_connect_daily is missing; .*kpi_flow_errors_daily is missing\): run `fxa-metrics nightly` or `fxa-metrics build` first\n$/,
+    );
+    assert.ok(!existsSync(out));
+  }),
+);
 
-test('no warehouse at all: exit 2', withDir(async (dir) => {
-  mkdirSync(join(dir, 'empty'));
-  const r = report(['--data-dir', join(dir, 'empty'), '--out', join(dir, 'r.html')]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /^fxa-metrics: no warehouse at .*: run `fxa-metrics nightly` or `fxa-metrics build` first\n$/);
-}));
+test(
+  'no warehouse at all: exit 2',
+  withDir(async (dir) => {
+    mkdirSync(join(dir, 'empty'));
+    const r = report(['--data-dir', join(dir, 'empty'), '--out', join(dir, 'r.html')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^fxa-metrics: no warehouse at .*: run `fxa-metrics nightly` or `fxa-metrics build` first\n$/);
+  }),
+);
 
-test('bad --from/--to: exit 2, one line, before the warehouse is opened', withDir(async (dir) => {
-  const out = join(dir, 'r.html');
-  for (const [args, message] of [
-    [['--from', '2017-13-01'], /--from must be a date YYYY-MM-DD, got '2017-13-01'/],
-    [['--to', 'yesterday'], /--to must be a date YYYY-MM-DD/],
-    [['--from', '2017-03-05', '--to', '2017-03-01'], /--from 2017-03-05 is after --to 2017-03-01/],
-  ] as const) {
-    const r = report(['--data-dir', join(dir, 'none'), '--out', out, ...args]);
-    assert.equal(r.code, 2, r.stderr);
-    assert.equal(r.stderr.trim().split('\n').length, 1);
-    assert.match(r.stderr, message);
-  }
-  assert.ok(!existsSync(out));
-}));
+test(
+  'bad --from/--to: exit 2, one line, before the warehouse is opened',
+  withDir(async (dir) => {
+    const out = join(dir, 'r.html');
+    for (const [args, message] of [
+      [['--from', '2017-13-01'], /--from must be a date YYYY-MM-DD, got '2017-13-01'/],
+      [['--to', 'yesterday'], /--to must be a date YYYY-MM-DD/],
+      [['--from', '2017-03-05', '--to', '2017-03-01'], /--from 2017-03-05 is after --to 2017-03-01/],
+    ] as const) {
+      const r = report(['--data-dir', join(dir, 'none'), '--out', out, ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+      assert.match(r.stderr, message);
+    }
+    assert.ok(!existsSync(out));
+  }),
+);

@@ -6,11 +6,25 @@ import { shapeReport, type ReportData } from '../../../scripts/kpi-report/shape.
 import type { KpiData } from '../../../scripts/kpi-report/queries.ts';
 
 const HOSTILE = '</script><script>alert(1)</script>';
-const noData: KpiData = { engagement: [], multiDevice: [], timeToConnect: [], funnelSteps: [], entrypoints: [], outcomesByDay: [], errors: [] };
+const noData: KpiData = {
+  engagement: [],
+  multiDevice: [],
+  timeToConnect: [],
+  funnelSteps: [],
+  entrypoints: [],
+  outcomesByDay: [],
+  errors: [],
+};
 
 function page(data: KpiData): string {
   const range = { from: '2017-03-01', to: '2017-03-01' };
-  const report: ReportData = { title: 'KPI report', range, generatedAt: '2017-03-02T00:00:00Z', target: 'duckdb', charts: shapeReport(data, range) };
+  const report: ReportData = {
+    title: 'KPI report',
+    range,
+    generatedAt: '2017-03-02T00:00:00Z',
+    target: 'duckdb',
+    charts: shapeReport(data, range),
+  };
   return renderReportHtml(report, readAssets());
 }
 

@@ -4,7 +4,15 @@ import { funnelConversions, isEmptyChart, shapeReport, topN, TOP_ERRORS } from '
 import { formatValue } from '../../../scripts/kpi-report/format.ts';
 import type { KpiData } from '../../../scripts/kpi-report/queries.ts';
 
-const noData: KpiData = { engagement: [], multiDevice: [], timeToConnect: [], funnelSteps: [], entrypoints: [], outcomesByDay: [], errors: [] };
+const noData: KpiData = {
+  engagement: [],
+  multiDevice: [],
+  timeToConnect: [],
+  funnelSteps: [],
+  entrypoints: [],
+  outcomesByDay: [],
+  errors: [],
+};
 const range = { from: '2017-03-01', to: '2017-03-02' };
 
 test('funnel conversion: each step against the step before and against the first step', () => {
@@ -18,12 +26,28 @@ test('funnel conversion: each step against the step before and against the first
   ]);
   assert.deepEqual([...steps.keys()], ['sign-in', 'sign-up']);
   const signIn = steps.get('sign-in')!;
-  assert.deepEqual(signIn.map((s) => s.step_name), ['begin', 'view', 'engage'], 'steps in step order');
-  assert.deepEqual(signIn.map((s) => s.stepConversion), [null, 0.8, 0.25]);
-  assert.deepEqual(signIn.map((s) => s.overallConversion), [1, 0.8, 0.2]);
+  assert.deepEqual(
+    signIn.map((s) => s.step_name),
+    ['begin', 'view', 'engage'],
+    'steps in step order',
+  );
+  assert.deepEqual(
+    signIn.map((s) => s.stepConversion),
+    [null, 0.8, 0.25],
+  );
+  assert.deepEqual(
+    signIn.map((s) => s.overallConversion),
+    [1, 0.8, 0.2],
+  );
   // a step after one no flow reached has no step-to-step rate (not 0/0 = NaN)
-  assert.deepEqual(steps.get('sign-up')!.map((s) => s.stepConversion), [null, 0, null]);
-  assert.deepEqual(steps.get('sign-up')!.map((s) => s.overallConversion), [1, 0, 0]);
+  assert.deepEqual(
+    steps.get('sign-up')!.map((s) => s.stepConversion),
+    [null, 0, null],
+  );
+  assert.deepEqual(
+    steps.get('sign-up')!.map((s) => s.overallConversion),
+    [1, 0, 0],
+  );
 });
 
 test('a funnel whose first step has no flows has no conversions', () => {
@@ -42,9 +66,29 @@ test('topN keeps the largest, breaks ties by label, and keeps all when fewer', (
     { e: 'c', n: 9 },
     { e: 'd', n: 1 },
   ];
-  assert.deepEqual(topN(rows, 3, (r) => r.n, (r) => r.e).map((r) => r.e), ['c', 'a', 'b']);
-  assert.deepEqual(topN(rows, 10, (r) => r.n, (r) => r.e).map((r) => r.e), ['c', 'a', 'b', 'd']);
-  assert.deepEqual(rows.map((r) => r.e), ['b', 'a', 'c', 'd'], 'input left as it was');
+  assert.deepEqual(
+    topN(
+      rows,
+      3,
+      (r) => r.n,
+      (r) => r.e,
+    ).map((r) => r.e),
+    ['c', 'a', 'b'],
+  );
+  assert.deepEqual(
+    topN(
+      rows,
+      10,
+      (r) => r.n,
+      (r) => r.e,
+    ).map((r) => r.e),
+    ['c', 'a', 'b', 'd'],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.e),
+    ['b', 'a', 'c', 'd'],
+    'input left as it was',
+  );
 });
 
 test('top errors: the most abandoned flows first, at most TOP_ERRORS', () => {
@@ -66,19 +110,41 @@ test('engagement chart: one point per day of breakdown all, device segments alig
   ];
   const [eng, dauMau, os] = shapeReport({ ...noData, engagement }, range);
   assert.deepEqual(eng.labels, ['2017-03-01', '2017-03-02']);
-  assert.deepEqual(eng.datasets.map((d) => d.data), [[0.5, 0.2], [null, 0.2], [1 / 7, null]]);
+  assert.deepEqual(
+    eng.datasets.map((d) => d.data),
+    [
+      [0.5, 0.2],
+      [null, 0.2],
+      [1 / 7, null],
+    ],
+  );
   assert.deepEqual(eng.datasets[2].text, ['0.1429', '—']);
-  assert.deepEqual(dauMau.table.rows, [['2017-03-01', 10, 10 / 7, 10], ['2017-03-02', 12, 3, 15]]);
-  assert.deepEqual(os.datasets.map((d) => d.label), ['Linux']);
+  assert.deepEqual(dauMau.table.rows, [
+    ['2017-03-01', 10, 10 / 7, 10],
+    ['2017-03-02', 12, 3, 15],
+  ]);
+  assert.deepEqual(
+    os.datasets.map((d) => d.label),
+    ['Linux'],
+  );
   assert.match(eng.caption, /kpi_engagement_daily, days 2017-03-01 to 2017-03-02/);
 });
 
 test('completion by entrypoint: a null entrypoint is shown as (none), rate = completed ÷ begun', () => {
   const chart = shapeReport(
-    { ...noData, entrypoints: [{ entrypoint: null, flows_begun: 4, flows_completed: 1 }, { entrypoint: 'menupanel', flows_begun: 0, flows_completed: 0 }] },
+    {
+      ...noData,
+      entrypoints: [
+        { entrypoint: null, flows_begun: 4, flows_completed: 1 },
+        { entrypoint: 'menupanel', flows_begun: 0, flows_completed: 0 },
+      ],
+    },
     range,
   ).find((c) => c.id === 'entrypoints')!;
-  assert.deepEqual(chart.table.rows, [['(none)', 4, 1, 0.25], ['menupanel', 0, 0, null]]);
+  assert.deepEqual(chart.table.rows, [
+    ['(none)', 4, 1, 0.25],
+    ['menupanel', 0, 0, null],
+  ]);
 });
 
 test('no data: every chart is empty but still listed, the funnel section included', () => {

@@ -14,7 +14,10 @@ test('isDay accepts real dates only', () => {
 test('parseDayFlag: a bad day is a usage error naming the flag', () => {
   assert.equal(parseDayFlag('--date', undefined), undefined);
   assert.equal(parseDayFlag('--date', '2017-03-01'), '2017-03-01');
-  assert.throws(() => parseDayFlag('--from', '2017-13-01'), (e: CliError) => e.exitCode === 2 && /--from must be a date/.test(e.message));
+  assert.throws(
+    () => parseDayFlag('--from', '2017-13-01'),
+    (e: CliError) => e.exitCode === 2 && /--from must be a date/.test(e.message),
+  );
 });
 
 test('addDays crosses months and years', () => {

@@ -29,7 +29,14 @@ function layoutPaths(): string[] {
 function missingFromDocs(doc: string): string[] {
   const start = doc.indexOf('<data dir>/');
   const block = doc.slice(start, doc.indexOf('```', start)).split('\n').slice(1);
-  const entries = block.flatMap((line) => line.trim().split(/\s{2,}/)[0].split(', ')).map((e) => e.replace(/\/$/, ''));
+  const entries = block
+    .flatMap((line) =>
+      line
+        .trim()
+        .split(/\s{2,}/)[0]
+        .split(', '),
+    )
+    .map((e) => e.replace(/\/$/, ''));
   return layoutPaths().filter((p) => !entries.some((e) => e === p || e.startsWith(`${p}/`) || p.startsWith(`${e}/`)));
 }
 

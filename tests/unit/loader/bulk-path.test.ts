@@ -46,26 +46,42 @@ test('numbers where an integer is due: quoted, with a fraction or exponent, or a
   // the Timestamp of an activity event: same rule, invalid_envelope
   for (const v of ['"1488330000000000000"', '1.48833e18', 'false']) {
     const text = ACT.replace('"Timestamp":1488330000000000000', `"Timestamp":${v}`);
-    cases.push({ text, want: 'reject invalid_envelope', withFault: text.replace('"event":"account.login"', '"event":""'), wantWithFault: 'reject invalid_envelope' });
+    cases.push({
+      text,
+      want: 'reject invalid_envelope',
+      withFault: text.replace('"event":"account.login"', '"event":""'),
+      wantWithFault: 'reject invalid_envelope',
+    });
   }
   await bothSides(t, cases);
 });
 
 test('dnt must be a boolean, not a string or number DuckDB would cast', async (t) => {
-  await bothSides(t, ['"true"', '1', '0', 'true'].map((v) => {
-    const text = FLOW.replace('"time":', `"dnt":${v},"time":`);
-    return { text, want: v === 'true' ? 'flow' : 'reject flow.dnt', withFault: badFlowId(text), wantWithFault: v === 'true' ? 'reject flow.flow_id' : 'reject flow.flow_id' };
-  }));
+  await bothSides(
+    t,
+    ['"true"', '1', '0', 'true'].map((v) => {
+      const text = FLOW.replace('"time":', `"dnt":${v},"time":`);
+      return {
+        text,
+        want: v === 'true' ? 'flow' : 'reject flow.dnt',
+        withFault: badFlowId(text),
+        wantWithFault: v === 'true' ? 'reject flow.flow_id' : 'reject flow.flow_id',
+      };
+    }),
+  );
 });
 
 test('a number, boolean or object where a string is due is rejected, not read as its text', async (t) => {
   const hexDigits = '12345678901234567890123456789012';
-  await bothSides(t, [
-    { text: ACT.replace(/"uid":"[0-9a-f]+"/, `"uid":${hexDigits}`), want: 'reject activity.uid' },
-    { text: ACT.replace('"service":"sync"', '"service":5'), want: 'reject activity.service' },
-    { text: ACT.replace('"service":"sync"', '"service":{"a":1}'), want: 'reject activity.service' },
-    { text: FLOW.replace('"event":"flow.signin.view"', '"event":true'), want: 'reject flow.event' },
-  ].map((c) => ({ ...c, withFault: c.text.replace('"Timestamp":', '"Timestamp":-'), wantWithFault: 'reject invalid_envelope' })));
+  await bothSides(
+    t,
+    [
+      { text: ACT.replace(/"uid":"[0-9a-f]+"/, `"uid":${hexDigits}`), want: 'reject activity.uid' },
+      { text: ACT.replace('"service":"sync"', '"service":5'), want: 'reject activity.service' },
+      { text: ACT.replace('"service":"sync"', '"service":{"a":1}'), want: 'reject activity.service' },
+      { text: FLOW.replace('"event":"flow.signin.view"', '"event":true'), want: 'reject flow.event' },
+    ].map((c) => ({ ...c, withFault: c.text.replace('"Timestamp":', '"Timestamp":-'), wantWithFault: 'reject invalid_envelope' })),
+  );
 });
 
 test('trailing commas and NaN / Infinity outside the checked fields are accepted, as DuckDB reads them', async (t) => {
@@ -76,11 +92,20 @@ test('trailing commas and NaN / Infinity outside the checked fields are accepted
     FLOW.replace('"Pid":1', '"Pid":-inf'),
     FLOW.replace('"Pid":1', '"Pid":[1,2,]'),
   ];
-  await bothSides(t, variants.map((text) => ({ text, want: 'flow', withFault: badFlowId(text), wantWithFault: 'reject flow.flow_id' })));
+  await bothSides(
+    t,
+    variants.map((text) => ({ text, want: 'flow', withFault: badFlowId(text), wantWithFault: 'reject flow.flow_id' })),
+  );
   // two commas, or a comma with nothing before it, are not lenient JSON
-  await bothSides(t, [FLOW.replace(/\}\}$/, '},,}'), FLOW.replace('"Pid":1', '"Pid":[,]')].map((text) => ({
-    text, want: 'reject invalid_json', withFault: badFlowId(text), wantWithFault: 'reject invalid_json',
-  })));
+  await bothSides(
+    t,
+    [FLOW.replace(/\}\}$/, '},,}'), FLOW.replace('"Pid":1', '"Pid":[,]')].map((text) => ({
+      text,
+      want: 'reject invalid_json',
+      withFault: badFlowId(text),
+      wantWithFault: 'reject invalid_json',
+    })),
+  );
 });
 
 test('duplicate keys: the first one counts, on both sides', async (t) => {
@@ -97,14 +122,22 @@ test('duplicate keys: the first one counts, on both sides', async (t) => {
   const file = join(dataDir, 'dup.log');
   writeFileSync(file, FLOW.replace('"locale"', '"x"').replace('"flow_time":1500', '"flow_time":1500,"flow_time":99') + '\n');
   await load(join(dataDir, 'd'), [file]);
-  assert.deepEqual((await rawRows(join(dataDir, 'd'), 'flow_events')).map((r) => r.flow_time), [1500]);
+  assert.deepEqual(
+    (await rawRows(join(dataDir, 'd'), 'flow_events')).map((r) => r.flow_time),
+    [1500],
+  );
 });
 
 test('a lone surrogate: rejected in a stored field, harmless elsewhere (DuckDB refuses the line, JavaScript decides)', async (t) => {
   const stored = FLOW.replace('"event":"flow.signin.view"', '"event":"flow.signin.view","locale":"a\\ud800b"');
   const ignored = FLOW.replace('"Pid":1', '"Pid":"\\udc00"');
   await bothSides(t, [
-    { text: stored, want: 'reject flow.locale', withFault: stored.replace('"Timestamp":', '"Timestamp":-'), wantWithFault: 'reject invalid_envelope' },
+    {
+      text: stored,
+      want: 'reject flow.locale',
+      withFault: stored.replace('"Timestamp":', '"Timestamp":-'),
+      wantWithFault: 'reject invalid_envelope',
+    },
     { text: ignored, want: 'flow', withFault: badFlowId(ignored), wantWithFault: 'reject flow.flow_id' },
   ]);
 });
@@ -120,7 +153,9 @@ function numberedFile(lines: number, opts: { longLine?: boolean } = {}): { bytes
   for (let n = 1; n <= lines; n++) {
     const eol = n === lines ? '' : n % 7 === 0 ? '\r\n' : '\n';
     const ev = (extra: Record<string, unknown> = {}) =>
-      JSON.stringify(flowEvent({ flow_time: n, time: 1488326400000 + n, flow_id: (n % 65536).toString(16).padStart(4, '0').repeat(16), ...extra }));
+      JSON.stringify(
+        flowEvent({ flow_time: n, time: 1488326400000 + n, flow_id: (n % 65536).toString(16).padStart(4, '0').repeat(16), ...extra }),
+      );
     let text: string;
     if (n % 53 === 0) text = '';
     else if (n % 59 === 0) text = ' \t ';
@@ -144,8 +179,14 @@ async function assertNumbering(t: TestContext, path: string, lines: number, even
   assert.equal(rows.length, events);
   for (const row of rows) assert.equal(row.source_line, row.flow_time, 'source_line is the line number');
   assert.equal(rows.at(-1)!.source_line, lines, 'the last line, without its newline');
-  const rejected = readFileSync(r.quarantineFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source_line: number; line: string });
-  assert.deepEqual(rejected.map((q) => q.source_line), Array.from({ length: lines }, (_, i) => i + 1).filter((n) => n % 61 === 0 && n % 53 && n % 59));
+  const rejected = readFileSync(r.quarantineFile!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { source_line: number; line: string });
+  assert.deepEqual(
+    rejected.map((q) => q.source_line),
+    Array.from({ length: lines }, (_, i) => i + 1).filter((n) => n % 61 === 0 && n % 53 && n % 59),
+  );
   for (const q of rejected) assert.equal(q.line, '{"Type":"flowEvent",');
 }
 
@@ -163,7 +204,7 @@ test('line numbers in the raw zone and the quarantine: CRLF, blank lines, no fin
 // several of DuckDB's JSON read buffers (32 MiB here), so lines cross buffer boundaries
 const BIG_FILE_BYTES = 80 << 20;
 
-test('line numbers in a file larger than DuckDB\'s read buffer, with a line over 4 MiB', async (t) => {
+test("line numbers in a file larger than DuckDB's read buffer, with a line over 4 MiB", async (t) => {
   const work = tempDir(t);
   const lines = Math.ceil(BIG_FILE_BYTES / JSON.stringify(flowEvent()).length);
   const { bytes, events } = numberedFile(lines, { longLine: true });
@@ -187,10 +228,33 @@ function rng(seed: number): () => number {
 
 const ODD_VALUES: unknown[] = [
   /* eslint-disable no-loss-of-precision -- numbers beyond 2^53 on purpose: how JSON writes them is what is tested */
-  123, -1, 0, 1.5, 'str', '', true, false, null, [], {}, [1, 'a'], { a: { b: [1, null] } }, 12345678901234567890,
-  '🦊 fox', 'é\u2028x', "'; DROP TABLE raw; --", 'a"b\\c/d\n\t', 'x'.repeat(5000), 9007199254740993, 253402300800000,
+  123,
+  -1,
+  0,
+  1.5,
+  'str',
+  '',
+  true,
+  false,
+  null,
+  [],
+  {},
+  [1, 'a'],
+  { a: { b: [1, null] } },
+  12345678901234567890,
+  '🦊 fox',
+  'é\u2028x',
+  "'; DROP TABLE raw; --",
+  'a"b\\c/d\n\t',
+  'x'.repeat(5000),
+  9007199254740993,
+  253402300800000,
   /* eslint-enable no-loss-of-precision */
-  'ABCDEF0123456789ABCDEF0123456789', 'abcdef0123456789abcdef012345678', 'g'.repeat(32), 'A1'.repeat(32), 'a1'.repeat(31),
+  'ABCDEF0123456789ABCDEF0123456789',
+  'abcdef0123456789abcdef012345678',
+  'g'.repeat(32),
+  'A1'.repeat(32),
+  'a1'.repeat(31),
 ];
 const NUMBER_TEXTS = ['1.0', '1e3', '-0', '1E2', '0.5', '-5', '18446744073709551616', '1500', 'NaN', '"7"', 'true'];
 
@@ -202,19 +266,28 @@ function fuzzLine(r: () => number, i: number): string {
     r() < 0.5
       ? flowEvent({
           event: pick(['flow.signin.view', 'flow.begin', 'flow.x.begin', 'flow..begin', 'flow.a\nb.begin', 'flow.complete']),
-          flow_id: hex(64), flow_time: i, time: 1488326400000 + Math.floor(r() * 86400000 * 2),
+          flow_id: hex(64),
+          flow_time: i,
+          time: 1488326400000 + Math.floor(r() * 86400000 * 2),
           uid: r() < 0.7 ? hex(32) : undefined,
           locale: pick(['en-US', 'fr', null, '', 'de-DE.default']),
           userAgent: pick(['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:52.0) Gecko/20100101 Firefox/52.0', '', null, 'curl/7.1']),
-          service: pick(['sync', '', null, undefined]), utm_campaign: pick(['c1', undefined, null]),
-          dnt: pick([true, false, null, undefined]), entrypoint: pick(['menupanel', undefined]),
+          service: pick(['sync', '', null, undefined]),
+          utm_campaign: pick(['c1', undefined, null]),
+          dnt: pick([true, false, null, undefined]),
+          entrypoint: pick(['menupanel', undefined]),
         })
-      : activityEvent({
-          event: pick(['account.login', 'sync.heartbeat', 'flow.x.begin']), uid: hex(32),
-          device_id: pick([hex(32), '', null, undefined]), service: pick(['sync', '', null, undefined]),
-          userAgent: pick(['Firefox-iOS-FxA/6.1b5234 (Firefox)', null, undefined]),
-          time: pick([1488330000000 + i, undefined, null]),
-        }, { Timestamp: 1488330000000000000 + i * 1_000_123 });
+      : activityEvent(
+          {
+            event: pick(['account.login', 'sync.heartbeat', 'flow.x.begin']),
+            uid: hex(32),
+            device_id: pick([hex(32), '', null, undefined]),
+            service: pick(['sync', '', null, undefined]),
+            userAgent: pick(['Firefox-iOS-FxA/6.1b5234 (Firefox)', null, undefined]),
+            time: pick([1488330000000 + i, undefined, null]),
+          },
+          { Timestamp: 1488330000000000000 + i * 1_000_123 },
+        );
   const fields = base.Fields as Record<string, unknown>;
   const mutations = r() < 0.4 ? 0 : 1 + Math.floor(r() * 2);
   for (let m = 0; m < mutations; m++) {
@@ -234,7 +307,8 @@ function fuzzLine(r: () => number, i: number): string {
   else if (t < 0.15) text = text.replace(/\}\}$/, pick(['},}', '}, }', ',"x":NaN}}', ',"x":-Infinity}}', '}}  ', '}}x', '}}\u000b']));
   else if (t < 0.19) text = text.replace(/"uid":"/, pick(['"uid":"\\u0041', '"uid":"\\ud800', '"uid":"\\/']));
   else if (t < 0.22) text = text.replace(/"event":"/, pick(['"event":"\\ud83e\\udd8a', '"event":"\\"', '"event":"\\\\']));
-  else if (t < 0.26) text = text.replace(/,"(service|event|uid|time)":/, (_m, k: string) => `,"${k}":${pick(['"dup"', '5', 'null'])},${JSON.stringify(k)}:`);
+  else if (t < 0.26)
+    text = text.replace(/,"(service|event|uid|time)":/, (_m, k: string) => `,"${k}":${pick(['"dup"', '5', 'null'])},${JSON.stringify(k)}:`);
   else if (t < 0.28) text = text.slice(0, Math.floor(r() * text.length));
   else if (t < 0.3) text = pick(['', '   ', '[1,2]', '"str"', '123', 'null', '{}', '{"Type":"flowEvent"}', 'not json']);
   else if (t < 0.32) text = text.replace('"Fields":{', `"Fields":{"Timestamp":${1488330000000000000 + i},`);
@@ -253,10 +327,15 @@ test('fuzzed corpus: every line DuckDB accepts is accepted by the JavaScript rul
   for (const table of ['flow_events', 'activity_events'] as const) {
     for (const row of await rawRows(join(work, 'data'), table)) rows.set(row.source_line as number, { ...row, table });
   }
-  const quarantine = new Map(readFileSync(res.quarantineFile!, 'utf8').trim().split('\n').map((l) => {
-    const q = JSON.parse(l) as { source_line: number; reason: string };
-    return [q.source_line, q.reason] as const;
-  }));
+  const quarantine = new Map(
+    readFileSync(res.quarantineFile!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const q = JSON.parse(l) as { source_line: number; reason: string };
+        return [q.source_line, q.reason] as const;
+      }),
+  );
   const ctx = { hashUid: makeUidHasher(KEY), parseUa: makeUserAgentParser(), sourceFile: file, loadId: res.loadId! };
   let accepted = 0;
   let duplicates = 0;
@@ -301,7 +380,9 @@ test('HMAC in SQL equals hmacUid for short, block-sized, long and non-ASCII keys
     app.closeSync();
     for (const key of keys) {
       const pads = hmacPads(key);
-      const rows = (await con.runAndReadAll(`SELECT uid, ${HMAC_SQL('uid')} AS h FROM u ORDER BY uid`, [blobValue(pads.inner), blobValue(pads.outer)])).getRowsJS();
+      const rows = (
+        await con.runAndReadAll(`SELECT uid, ${HMAC_SQL('uid')} AS h FROM u ORDER BY uid`, [blobValue(pads.inner), blobValue(pads.outer)])
+      ).getRowsJS();
       assert.equal(rows.length, uids.length);
       for (const [uid, h] of rows) assert.equal(h, hmacUid(key, uid as string), `key of ${key.length} chars`);
     }
@@ -337,9 +418,18 @@ test('a load that spills under a small memory cap writes no raw uid: not in the 
   const lines: string[] = [];
   for (let i = 0; i < 100_000; i++) {
     const uid = uids[i % uids.length];
-    lines.push(JSON.stringify(i % 2
-      ? activityEvent({ uid: i % 4 === 1 ? uid.toUpperCase() : uid, device_id: hex(32), time: 1488330000000 + i, event: `e.${hex(12)}` })
-      : flowEvent({ uid, flow_id: hex(64), flow_time: i, time: 1488326400000 + i, locale: hex(40) })));
+    lines.push(
+      JSON.stringify(
+        i % 2
+          ? activityEvent({
+              uid: i % 4 === 1 ? uid.toUpperCase() : uid,
+              device_id: hex(32),
+              time: 1488330000000 + i,
+              event: `e.${hex(12)}`,
+            })
+          : flowEvent({ uid, flow_id: hex(64), flow_time: i, time: 1488326400000 + i, locale: hex(40) }),
+      ),
+    );
     if (i % 5000 === 0) lines.push(`{"Type":"flowEvent","Fields":{"uid":"${uid}"`);
   }
   writeFileSync(file, lines.join('\n') + '\n');
@@ -378,16 +468,19 @@ test('a load that spills under a small memory cap writes no raw uid: not in the 
   }
   // the spill files hold plain text, HMACs among it: the search above could have found a raw uid
   const hashed = hmacUid(KEY, uids[0]);
-  assert.ok(spilled.some((p) => seen.get(p)!.toString('latin1').includes(hashed)), 'an HMAC is readable in the spill files');
+  assert.ok(
+    spilled.some((p) => seen.get(p)!.toString('latin1').includes(hashed)),
+    'an HMAC is readable in the spill files',
+  );
 });
 
-test('the scan\'s DuckDB, which sees raw uids, cannot spill: no temp directory, no temp space', async () => {
+test("the scan's DuckDB, which sees raw uids, cannot spill: no temp directory, no temp space", async () => {
   const inst = await DuckDBInstance.create(':memory:', SCAN_DUCKDB_SETTINGS);
   const con = await inst.connect();
   try {
-    const [row] = (await con.runAndReadAll(
-      "SELECT current_setting('temp_directory') AS dir, current_setting('max_temp_directory_size') AS size",
-    )).getRowObjectsJS();
+    const [row] = (
+      await con.runAndReadAll("SELECT current_setting('temp_directory') AS dir, current_setting('max_temp_directory_size') AS size")
+    ).getRowObjectsJS();
     assert.equal(row.dir, '');
     assert.match(String(row.size), /^0(\.0)? ?(bytes|B|KiB)$/);
   } finally {

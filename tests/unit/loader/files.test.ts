@@ -12,9 +12,13 @@ const isUsage = (e: unknown) => e instanceof CliError && e.exitCode === ExitCode
 test('listLogFiles: log files of directories recursively and sorted, explicit files as given, no repeats', (t) => {
   const dir = tempDir(t);
   mkdirSync(join(dir, 'sub'));
-  for (const f of ['b.log', 'a.ndjson', 'c.jsonl.gz', 'd.log.gz', 'notes.txt', 'e.json', join('sub', 'z.log')]) writeFileSync(join(dir, f), '');
+  for (const f of ['b.log', 'a.ndjson', 'c.jsonl.gz', 'd.log.gz', 'notes.txt', 'e.json', join('sub', 'z.log')])
+    writeFileSync(join(dir, f), '');
   writeFileSync(join(dir, 'explicit.txt'), '');
-  assert.deepEqual(listLogFiles([dir]), ['a.ndjson', 'b.log', 'c.jsonl.gz', 'd.log.gz', join('sub', 'z.log')].map((f) => join(dir, f)));
+  assert.deepEqual(
+    listLogFiles([dir]),
+    ['a.ndjson', 'b.log', 'c.jsonl.gz', 'd.log.gz', join('sub', 'z.log')].map((f) => join(dir, f)),
+  );
   assert.deepEqual(listLogFiles([join(dir, 'explicit.txt'), join(dir, 'b.log'), dir]).slice(0, 3), [
     join(dir, 'explicit.txt'),
     join(dir, 'b.log'),

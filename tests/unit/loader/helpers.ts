@@ -105,7 +105,10 @@ export async function loadOutcomes(t: TestContext, lines: string[]): Promise<Out
   });
   const r = await loadFiles({ dataDir: join(work, 'data'), hmacKey: KEY, inputs: files, progress: 'never' });
   const quarantine = r.quarantineFile
-    ? readFileSync(r.quarantineFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source_file: string; reason: string; detail: string })
+    ? readFileSync(r.quarantineFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { source_file: string; reason: string; detail: string })
     : [];
   const bySha = new Map(r.files.filter((f) => f.status === 'loaded').map((f) => [f.sha256, f]));
   return r.files.map((f0) => {

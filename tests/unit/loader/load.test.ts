@@ -79,14 +79,28 @@ test('day1 fixture: flow rows normalised, stored under their UTC day, first dupl
   ]);
   const [begin, view, complete] = rows;
   assert.deepEqual(
-    [begin.ua_browser, begin.ua_version, begin.ua_os, begin.entrypoint, begin.service, begin.context, begin.utm_campaign, begin.utm_source, begin.dnt, begin.uid],
+    [
+      begin.ua_browser,
+      begin.ua_version,
+      begin.ua_os,
+      begin.entrypoint,
+      begin.service,
+      begin.context,
+      begin.utm_campaign,
+      begin.utm_source,
+      begin.dnt,
+      begin.uid,
+    ],
     ['Firefox', '52', 'Windows 10', 'menupanel', 'sync', 'fx_desktop_v3', 'fxa-embedded-form', 'firstrun', false, null],
   );
   // line 2 (upper-case flow id, with a UA) wins over its duplicate on line 5
   assert.equal(view.ua_browser, 'Firefox');
   assert.equal(view.locale, 'en-US');
   // dnt: utm_* null; upper-case uid hashed as lower-case
-  assert.deepEqual([complete.dnt, complete.utm_campaign, complete.utm_medium, complete.uid], [true, null, null, h('fedcba9876543210fedcba9876543210')]);
+  assert.deepEqual(
+    [complete.dnt, complete.utm_campaign, complete.utm_medium, complete.uid],
+    [true, null, null, h('fedcba9876543210fedcba9876543210')],
+  );
   for (const row of rows) {
     assert.equal(row.source_file, DAY1);
     assert.equal(row.load_id, r.loadId);
@@ -97,7 +111,18 @@ test('day1 fixture: activity rows (device id, empty service, Timestamp time, UA)
   const dataDir = tempDir(t);
   await load(dataDir, [DAY1]);
   const rows = await rawRows(dataDir, 'activity_events');
-  const pick = (x: Record<string, unknown>) => [x.source_line, x.day, x.type, x.uid, x.device_id, x.service, x.time_ms, x.ua_browser, x.ua_version, x.ua_os];
+  const pick = (x: Record<string, unknown>) => [
+    x.source_line,
+    x.day,
+    x.type,
+    x.uid,
+    x.device_id,
+    x.service,
+    x.time_ms,
+    x.ua_browser,
+    x.ua_version,
+    x.ua_os,
+  ];
   const u = h('0123456789abcdef0123456789abcdef');
   assert.deepEqual(rows.map(pick), [
     [7, '2017-03-01', 'account.login', u, 'd0'.repeat(16), 'sync', 1488330000000, 'Chrome', '56', 'Mac OS X 10.12'],
@@ -110,7 +135,10 @@ test('quarantine: file, line number, reason, detail, and the line with uids HMAC
   const dataDir = tempDir(t);
   const r = await load(dataDir, [DAY1]);
   assert.equal(r.quarantineFile, join(dataDir, 'quarantine', `${r.loadId}.ndjson`));
-  const recs = readFileSync(r.quarantineFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const recs = readFileSync(r.quarantineFile!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual(
     recs.map((q) => [q.source_file, q.source_line, q.reason, q.load_id]),
     [
@@ -136,10 +164,13 @@ test('duplicates within and across files are stored once (one load, two files)',
   const dataDir = tempDir(t);
   const r = await load(dataDir, [DAY1, DAY2]);
   assert.equal(r.counts.duplicates, 4);
-  assert.deepEqual(r.files.map((f) => [f.counts.loaded_flow_events, f.counts.loaded_activity_events, f.counts.duplicates]), [
-    [4, 3, 2],
-    [1, 1, 2],
-  ]);
+  assert.deepEqual(
+    r.files.map((f) => [f.counts.loaded_flow_events, f.counts.loaded_activity_events, f.counts.duplicates]),
+    [
+      [4, 3, 2],
+      [1, 1, 2],
+    ],
+  );
   const flows = await query(
     `SELECT flow_id, type, flow_time, time_ms, count(*) AS n FROM read_parquet('${dataDir}/raw/flow_events/*/*.parquet')
      GROUP BY ALL HAVING count(*) > 1`,
@@ -155,7 +186,13 @@ test('duplicates across loads are stored once; a day with only duplicates gets n
   const first = await load(dataDir, [DAY1]);
   const second = await load(dataDir, [DAY2]);
   assert.deepEqual(second.counts, {
-    lines_read: 4, loaded_flow_events: 1, loaded_activity_events: 1, duplicates: 2, skipped: 0, rejected: 0, rejected_by_reason: {},
+    lines_read: 4,
+    loaded_flow_events: 1,
+    loaded_activity_events: 1,
+    duplicates: 2,
+    skipped: 0,
+    rejected: 0,
+    rejected_by_reason: {},
   });
   assert.deepEqual(second.daysTouched, ['2017-03-02']);
   assert.equal(second.quarantineFile, null);
@@ -167,9 +204,15 @@ test('duplicates across loads are stored once; a day with only duplicates gets n
   assert.deepEqual([b.type, b.day, b.ua_os, b.load_id], ['flow.begin', '2017-03-02', 'Android', second.loadId]);
   const acts = await rawRows(dataDir, 'activity_events');
   assert.equal(acts.length, 4);
-  assert.deepEqual(acts.filter((a) => a.load_id === second.loadId).map((a) => [a.ua_os, a.device_id]), [['Linux', 'f5'.repeat(16)]]);
+  assert.deepEqual(
+    acts.filter((a) => a.load_id === second.loadId).map((a) => [a.ua_os, a.device_id]),
+    [['Linux', 'f5'.repeat(16)]],
+  );
   assert.deepEqual(readdirSync(join(dataDir, 'raw', 'flow_events', 'day=2017-03-01')), [`${first.loadId}.parquet`]);
-  assert.deepEqual(readdirSync(join(dataDir, 'raw', 'flow_events', 'day=2017-03-02')).sort(), [`${first.loadId}.parquet`, `${second.loadId}.parquet`].sort());
+  assert.deepEqual(
+    readdirSync(join(dataDir, 'raw', 'flow_events', 'day=2017-03-02')).sort(),
+    [`${first.loadId}.parquet`, `${second.loadId}.parquet`].sort(),
+  );
 });
 
 test('loading the same file again, or a copy under another name, is a no-op', async (t) => {
@@ -185,7 +228,11 @@ test('loading the same file again, or a copy under another name, is a no-op', as
   copyFileSync(DAY1, copy);
   const renamed = await load(dataDir, [work]);
   assert.deepEqual([renamed.noop, renamed.files.map((f) => [f.path, f.status])], [true, [[copy, 'already_loaded']]]);
-  assert.deepEqual(filesUnder(dataDir).map((p) => [p, statSync(p).mtimeMs]), before, 'nothing written');
+  assert.deepEqual(
+    filesUnder(dataDir).map((p) => [p, statSync(p).mtimeMs]),
+    before,
+    'nothing written',
+  );
 });
 
 test('a mix of new and already-loaded files loads only the new one', async (t) => {
@@ -193,7 +240,10 @@ test('a mix of new and already-loaded files loads only the new one', async (t) =
   await load(dataDir, [DAY1]);
   const r = await load(dataDir, [DAY1, DAY2]);
   assert.equal(r.noop, false);
-  assert.deepEqual(r.files.map((f) => f.status), ['already_loaded', 'loaded']);
+  assert.deepEqual(
+    r.files.map((f) => f.status),
+    ['already_loaded', 'loaded'],
+  );
   assert.equal(r.counts.lines_read, 4);
 });
 
@@ -205,7 +255,15 @@ test('.gz input is read like the plain file', async (t) => {
   const r = await load(dataDir, [gz]);
   assert.deepEqual(r.counts, DAY1_COUNTS);
   const rows = await rawRows(dataDir, 'flow_events');
-  assert.deepEqual(rows.map((x) => [x.source_file, x.source_line]), [[gz, 1], [gz, 2], [gz, 6], [gz, 15]]);
+  assert.deepEqual(
+    rows.map((x) => [x.source_file, x.source_line]),
+    [
+      [gz, 1],
+      [gz, 2],
+      [gz, 6],
+      [gz, 15],
+    ],
+  );
 });
 
 test('a directory means every log file in it, recursively, in path order', async (t) => {
@@ -216,7 +274,10 @@ test('a directory means every log file in it, recursively, in path order', async
   copyFileSync(DAY1, join(dir, 'a.log'));
   writeFileSync(join(dir, 'README.txt'), 'not a log\n');
   const r = await load(dataDir, [dir]);
-  assert.deepEqual(r.files.map((f) => relative(dir, f.path)), ['a.log', join('b', 'day2.jsonl')]);
+  assert.deepEqual(
+    r.files.map((f) => relative(dir, f.path)),
+    ['a.log', join('b', 'day2.jsonl')],
+  );
   assert.equal(r.counts.lines_read, 21);
 });
 
@@ -226,7 +287,7 @@ test('strings are stored verbatim: SQL-looking text, quotes, emoji, a 10 KB user
   const sqlish = "x'; drop table flow_events; --";
   const quotes = `he said "hi" and 'bye' \\ back\\slash; <script>`;
   const emoji = 'fr-FR 🦊🔥 ñ 中文';
-  const longUa = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:52.0) Gecko/20100101 Firefox/52.0 ' + "Ab0;'\"".repeat(2048);
+  const longUa = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:52.0) Gecko/20100101 Firefox/52.0 ' + 'Ab0;\'"'.repeat(2048);
   const longText = 'é'.repeat(10_240);
   const lines = [
     flowEvent({ event: sqlish, locale: emoji, context: quotes, userAgent: longUa, entrypoint: "'", service: '', migration: longText }),
@@ -246,7 +307,10 @@ test('strings are stored verbatim: SQL-looking text, quotes, emoji, a 10 KB user
   const [a] = await rawRows(dataDir, 'activity_events');
   assert.deepEqual([a.type, a.service, a.ua_browser], [quotes, sqlish, 'Firefox']);
   // the rejected line, with its 10 KB user agent, is quarantined as it was (it holds no uid-like run)
-  const [q] = readFileSync(r.quarantineFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const [q] = readFileSync(r.quarantineFile!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(q.reason, 'activity.device_id');
   assert.equal(JSON.parse(q.line).Fields.userAgent, longUa);
   assert.equal(JSON.parse(q.line).Fields.event, sqlish);
@@ -279,7 +343,14 @@ test('a final line without newline counts; blank and CRLF lines are handled', as
   const r = await load(dataDir, [file]);
   assert.deepEqual([r.counts.lines_read, r.counts.loaded_flow_events, r.counts.skipped], [5, 3, 2]);
   const rows = await rawRows(dataDir, 'flow_events');
-  assert.deepEqual(rows.map((x) => [x.source_line, x.flow_time]), [[1, 1], [3, 2], [5, 3]]);
+  assert.deepEqual(
+    rows.map((x) => [x.source_line, x.flow_time]),
+    [
+      [1, 1],
+      [3, 2],
+      [5, 3],
+    ],
+  );
 });
 
 test('each table has a zero-row schema file under day=1970-01-01', async (t) => {
@@ -305,7 +376,10 @@ test('a line that is not valid UTF-8 is rejected as invalid_utf8, the rest still
   writeFileSync(file, Buffer.concat([good, bad]));
   const r = await load(dataDir, [file]);
   assert.deepEqual([r.counts.loaded_flow_events, r.counts.rejected, r.counts.rejected_by_reason], [1, 1, { invalid_utf8: 1 }]);
-  const [q] = readFileSync(r.quarantineFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const [q] = readFileSync(r.quarantineFile!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual([q.source_line, q.reason], [2, 'invalid_utf8']);
 });
 

@@ -51,7 +51,8 @@ test('a rejected JSON line is re-serialised with Fields.uid HMACed, whatever its
 
 test('the uid is replaced in the text itself, so every other byte of a rejected line stays as it was', () => {
   const h = (u: string) => hmacUid(KEY, u);
-  const text = '{"Timestamp":1488371912199627519, "Type":"activityEvent","Fields":{"event":"", "uid" : "0123456789ABCDEF0123456789ABCDEF"}}';
+  const text =
+    '{"Timestamp":1488371912199627519, "Type":"activityEvent","Fields":{"event":"", "uid" : "0123456789ABCDEF0123456789ABCDEF"}}';
   const out = scrubRejectedLine(text, JSON.parse(text), h);
   assert.equal(out, text.replace('"0123456789ABCDEF0123456789ABCDEF"', `"${VECTORS[0][2]}"`));
   // a uid written with JSON escapes cannot be found in the text: the line is re-serialised instead

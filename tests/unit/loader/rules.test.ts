@@ -30,7 +30,10 @@ function rulesTest(name: string, body: (e: Expect) => void): void {
       kind: (text, kind, note) => cases.push({ text, want: kind, note }),
       reason: (text, reason, note) => cases.push({ text, want: `reject ${reason}`, note }),
     });
-    const loaded = await loadOutcomes(t, cases.map((c) => c.text));
+    const loaded = await loadOutcomes(
+      t,
+      cases.map((c) => c.text),
+    );
     for (const [i, c] of cases.entries()) {
       assert.equal(said(loaded[i]), c.want, `load path: ${c.note ?? c.text.slice(0, 120)}`);
       assert.equal(said(classifyLine(c.text)), c.want, `rules: ${c.note ?? c.text.slice(0, 120)}`);
@@ -123,8 +126,19 @@ rulesTest('flow: uid optional, else 32 hex characters', (e) => {
 });
 
 rulesTest('flow: optional strings must be strings; dnt must be a boolean', (e) => {
-  const strings = ['locale', 'userAgent', 'context', 'entrypoint', 'migration', 'service',
-    'utm_campaign', 'utm_content', 'utm_medium', 'utm_source', 'utm_term'];
+  const strings = [
+    'locale',
+    'userAgent',
+    'context',
+    'entrypoint',
+    'migration',
+    'service',
+    'utm_campaign',
+    'utm_content',
+    'utm_medium',
+    'utm_source',
+    'utm_term',
+  ];
   for (const f of strings) {
     e.kind(line(flowEvent({ [f]: 'v' })), 'flow', f);
     e.reason(line(flowEvent({ [f]: 1 })), `flow.${f}`);

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { dbtProcessEnv, readRunResults, stopGraceMs } from '../../../scripts/lib/dbt.ts';
 
 test("dbt's environment has the data dir and target but not FXA_UID_HMAC_KEY", () => {
-  const env = dbtProcessEnv({ dataDir: '/d', target: 'duckdb' }, { PATH: '/bin', FXA_UID_HMAC_KEY: 'a-secret-key-of-16+-bytes', DATABRICKS_TOKEN: 't' });
+  const env = dbtProcessEnv(
+    { dataDir: '/d', target: 'duckdb' },
+    { PATH: '/bin', FXA_UID_HMAC_KEY: 'a-secret-key-of-16+-bytes', DATABRICKS_TOKEN: 't' },
+  );
   assert.equal(env.FXA_UID_HMAC_KEY, undefined);
   assert.equal(env.FXA_DATA_DIR, '/d');
   assert.equal(env.PATH, '/bin');

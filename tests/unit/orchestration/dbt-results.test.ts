@@ -20,7 +20,9 @@ const run = (exitCode: number, results: RunResults['results'] | null, stdout = '
 });
 
 test('a clean build: every model built, no failures', () => {
-  const s = summariseDbt(run(0, [result('model.p.flow_events', 'success', { adapter_response: { rows_affected: 12 } }), result('test.p.not_null_x', 'pass')]));
+  const s = summariseDbt(
+    run(0, [result('model.p.flow_events', 'success', { adapter_response: { rows_affected: 12 } }), result('test.p.not_null_x', 'pass')]),
+  );
   assert.equal(s.models[0].name, 'flow_events');
   assert.equal(s.models[0].rows, 12);
   assert.equal(s.tests.length, 1);
@@ -39,9 +41,15 @@ test('failing data and unit tests are test failures, not model errors', () => {
       result('test.p.warn_only', 'warn'),
     ]),
   );
-  assert.deepEqual(s.testFailures.map((t) => t.unique_id), ['test.p.matches_pattern_a_uid', 'unit_test.p.a.window', 'test.p.broken_test']);
+  assert.deepEqual(
+    s.testFailures.map((t) => t.unique_id),
+    ['test.p.matches_pattern_a_uid', 'unit_test.p.a.window', 'test.p.broken_test'],
+  );
   assert.deepEqual(s.nodeErrors, []);
-  assert.deepEqual(s.skipped.map((m) => m.name), ['b']);
+  assert.deepEqual(
+    s.skipped.map((m) => m.name),
+    ['b'],
+  );
   assert.equal(s.crashed, false);
   assert.equal(modelsBuilt(s), false, 'a skipped model means the days are not done');
 });

@@ -52,9 +52,15 @@ test('a dead pid is stale and taken over; a lock of another host or a fresh unre
     lock.release();
 
     writeFileSync(path, JSON.stringify({ pid, host: 'elsewhere.example', started: 'x', command: 'nightly' }));
-    assert.throws(() => acquireLock(dir, 'nightly'), (e: CliError) => e.exitCode === 4);
+    assert.throws(
+      () => acquireLock(dir, 'nightly'),
+      (e: CliError) => e.exitCode === 4,
+    );
     writeFileSync(path, '');
-    assert.throws(() => acquireLock(dir, 'nightly'), (e: CliError) => e.exitCode === 4 && /being written/.test(e.message));
+    assert.throws(
+      () => acquireLock(dir, 'nightly'),
+      (e: CliError) => e.exitCode === 4 && /being written/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -76,9 +82,12 @@ test('release never removes a lock that another run took over', () => {
 test('withLock releases when the work throws', async () => {
   const dir = tmp();
   try {
-    await assert.rejects(withLock(dir, 'build', async () => {
-      throw new Error('boom');
-    }), /boom/);
+    await assert.rejects(
+      withLock(dir, 'build', async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.ok(!existsSync(join(dir, 'fxa-metrics.lock')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -96,7 +105,10 @@ test('SIGTERM to a run with no dbt running: its report is written, then the lock
       lock.onInterrupt = (signal) => writeFileSync(${JSON.stringify(dir)} + '/report', signal + (existsSync(lock.path) ? ' locked' : ' unlocked'));
       process.kill(process.pid, 'SIGTERM');
       setTimeout(() => {}, 10000);`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('../../..', import.meta.url).pathname });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      cwd: new URL('../../..', import.meta.url).pathname,
+    });
     assert.equal(r.status, 143, r.stderr);
     assert.match(r.stderr, /SIGTERM received/);
     assert.equal(readFileSync(join(dir, 'report'), 'utf8'), 'SIGTERM locked');

@@ -51,7 +51,11 @@ test('pending days survive until a build covers them; a finished build awaits it
 
 test('a run that died during its load: the days of the loads committed since its marker are pending, not every day', async (t) => {
   const dir = tmp(t);
-  writeRecord(dir, 'L1', { started_at: '2017-03-01T00:00:00.000Z', committed_at: '2017-03-01T00:01:00.000Z', days_touched: ['2017-02-01'] });
+  writeRecord(dir, 'L1', {
+    started_at: '2017-03-01T00:00:00.000Z',
+    committed_at: '2017-03-01T00:01:00.000Z',
+    days_touched: ['2017-02-01'],
+  });
   // the load committed, the run died before recording its days
   const died = recordLoad(dir, { days: ['2017-02-10'] }, async () => {
     const marker = readRunState(dir).loadStartedAt!;
@@ -68,11 +72,16 @@ test('a load killed before its commit is finished by recovery, and exactly its d
   const dir = tmp(t);
   mkdirSync(join(dir, '.staging', 'L3'), { recursive: true });
   writeFileSync(join(dir, '.staging', 'L3', 'a.parquet'), 'x');
-  writeRecord(dir, 'L3', {
-    started_at: '2017-03-01T00:00:00.000Z',
-    days_touched: ['2017-03-06'],
-    moves: [{ staged: '.staging/L3/a.parquet', target: 'raw/flow_events/day=2017-03-06/L3.parquet' }],
-  }, '.json.pending');
+  writeRecord(
+    dir,
+    'L3',
+    {
+      started_at: '2017-03-01T00:00:00.000Z',
+      days_touched: ['2017-03-06'],
+      moves: [{ staged: '.staging/L3/a.parquet', target: 'raw/flow_events/day=2017-03-06/L3.parquet' }],
+    },
+    '.json.pending',
+  );
   await assert.rejects(recordLoad(dir, { days: [] }, () => Promise.reject(new Error('killed'))));
   const s = recoverRunState(dir);
   assert.deepEqual(s.days, ['2017-03-06']);
@@ -95,7 +104,10 @@ test('a damaged run state is replaced by one full build; temporary files of kill
   assert.deepEqual(JSON.parse(readFileSync(layout(dir).pendingDays, 'utf8')), { days: [], needsFullBuild: true });
   assert.deepEqual(readdirSync(join(dir, 'runs')), ['pending-days.json']);
   assert.deepEqual(readdirSync(join(dir, 'uploads')), []);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+    [],
+  );
   markBuilt(dir, 'all');
   assert.deepEqual(readRunState(dir), { days: [], unvalidated: true });
 });
@@ -112,6 +124,7 @@ test('recovery sets a damaged committed load record aside; a damaged pending one
   writeFileSync(join(dir, 'loads', 'L3.json.pending'), '');
   assert.throws(
     () => setAsideDamagedLoadRecords(dir),
-    (e: CliError) => e.exitCode === 1 && e.message.includes(join(dir, 'loads', 'L3.json.pending')) && /raw\/\*\/day=\*\/L3\*\.parquet/.test(e.message),
+    (e: CliError) =>
+      e.exitCode === 1 && e.message.includes(join(dir, 'loads', 'L3.json.pending')) && /raw\/\*\/day=\*\/L3\*\.parquet/.test(e.message),
   );
 });

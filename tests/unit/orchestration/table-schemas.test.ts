@@ -21,7 +21,13 @@ test('a YAML change the schemas do not follow is caught', () => {
     cpSync(join(root, 'schemas', 'tables'), join(dir, 'schemas', 'tables'), { recursive: true });
     assert.deepEqual(diffTableSchemas(dir), []);
     const yml = join(dir, 'models', 'marts', 'flow_events.yml');
-    writeFileSync(yml, readFileSync(yml, 'utf8').replace(/name: locale\n(\s+)description: ([^\n]*)\n(\s+)data_type: varchar/, 'name: locale\n$1description: $2\n$3data_type: bigint'));
+    writeFileSync(
+      yml,
+      readFileSync(yml, 'utf8').replace(
+        /name: locale\n(\s+)description: ([^\n]*)\n(\s+)data_type: varchar/,
+        'name: locale\n$1description: $2\n$3data_type: bigint',
+      ),
+    );
     assert.deepEqual(diffTableSchemas(dir), ['schemas/tables/flow_events.json differs from models/marts YAML']);
     rmSync(join(dir, 'schemas', 'tables', 'flow_metadata.json'));
     assert.ok(diffTableSchemas(dir).includes('schemas/tables/flow_metadata.json is missing'));

@@ -28,9 +28,18 @@ const HEX64 = 'a'.repeat(64);
 
 test('engine type names map to contract types in both engines', () => {
   for (const [engine, want] of [
-    ['VARCHAR', 'string'], ['STRING', 'string'], ['varchar(255)', 'string'], ['BIGINT', 'bigint'], ['INTEGER', 'integer'],
-    ['INT', 'integer'], ['BOOLEAN', 'boolean'], ['TIMESTAMP', 'timestamp'], ['TIMESTAMP_NTZ', 'timestamp'], ['DATE', 'date'],
-  ] as const) assert.equal(contractType(engine), want, engine);
+    ['VARCHAR', 'string'],
+    ['STRING', 'string'],
+    ['varchar(255)', 'string'],
+    ['BIGINT', 'bigint'],
+    ['INTEGER', 'integer'],
+    ['INT', 'integer'],
+    ['BOOLEAN', 'boolean'],
+    ['TIMESTAMP', 'timestamp'],
+    ['TIMESTAMP_NTZ', 'timestamp'],
+    ['DATE', 'date'],
+  ] as const)
+    assert.equal(contractType(engine), want, engine);
   assert.equal(contractType('TIMESTAMP WITH TIME ZONE'), null);
   assert.equal(toJsonValue('bigint', 5n), 5);
   assert.equal(toJsonValue('date', new Date('2017-03-01T00:00:00Z')), '2017-03-01');
@@ -42,15 +51,23 @@ test('a matching table has no findings; each kind of mismatch is reported with t
   const wh = await DuckDbWarehouse.open(':memory:');
   try {
     await wh.query(`create table main.events (ts timestamp, n bigint, uid varchar, day date)`);
-    await wh.query(`insert into main.events values (timestamp '2017-03-01 10:00:00.123', 1, $1, date '2017-03-01'), (timestamp '2017-03-01 11:00:00', 2, null, date '2017-03-01')`, [HEX64]);
+    await wh.query(
+      `insert into main.events values (timestamp '2017-03-01 10:00:00.123', 1, $1, date '2017-03-01'), (timestamp '2017-03-01 11:00:00', 2, null, date '2017-03-01')`,
+      [HEX64],
+    );
     let r = await validateWarehouse(wh, [contract], 100);
     assert.deepEqual(r.findings, []);
     assert.deepEqual(r.tables, [{ table: 'events', columns: 4, sampledRows: 2 }]);
 
-    await wh.query(`insert into main.events values (timestamp '2017-03-02 00:00:00', 3, 'BADBADBAD', date '2017-03-02'), (timestamp '2017-03-02 00:00:01', 4, 'BADAGAIN', date '2017-03-02')`);
+    await wh.query(
+      `insert into main.events values (timestamp '2017-03-02 00:00:00', 3, 'BADBADBAD', date '2017-03-02'), (timestamp '2017-03-02 00:00:01', 4, 'BADAGAIN', date '2017-03-02')`,
+    );
     r = await validateWarehouse(wh, [contract], 100);
     assert.equal(r.findings.length, 1);
-    assert.deepEqual({ ...r.findings[0], message: undefined }, { table: 'events', column: 'uid', kind: 'row', message: undefined, rows: 2, example: '"BADB…"' });
+    assert.deepEqual(
+      { ...r.findings[0], message: undefined },
+      { table: 'events', column: 'uid', kind: 'row', message: undefined, rows: 2, example: '"BADB…"' },
+    );
 
     await wh.query(`alter table main.events drop column day`);
     await wh.query(`alter table main.events alter column n type varchar`);
@@ -76,12 +93,31 @@ test('a matching table has no findings; each kind of mismatch is reported with t
 test('the published contracts compile, and describe the six marts and the six KPI marts', () => {
   const contracts = readTableContracts();
   assert.deepEqual(contracts.map((c) => c['x-table']).sort(), [
-    'activity_events', 'daily_activity_per_device', 'daily_multi_device_users', 'flow_events', 'flow_experiments', 'flow_metadata',
-    'kpi_engagement_daily', 'kpi_flow_errors_daily', 'kpi_flow_outcomes_daily', 'kpi_funnel_daily', 'kpi_multi_device_daily',
+    'activity_events',
+    'daily_activity_per_device',
+    'daily_multi_device_users',
+    'flow_events',
+    'flow_experiments',
+    'flow_metadata',
+    'kpi_engagement_daily',
+    'kpi_flow_errors_daily',
+    'kpi_flow_outcomes_daily',
+    'kpi_funnel_daily',
+    'kpi_multi_device_daily',
     'kpi_time_to_connect_daily',
   ]);
   const v = compileContracts(contracts).get('activity_events')!;
-  const row = { timestamp: '2017-03-01T00:00:00.000Z', type: 'account.login', uid: HEX64, device_id: 'b'.repeat(32), service: '', ua_browser: null, ua_version: null, ua_os: null, day: '2017-03-01' };
+  const row = {
+    timestamp: '2017-03-01T00:00:00.000Z',
+    type: 'account.login',
+    uid: HEX64,
+    device_id: 'b'.repeat(32),
+    service: '',
+    ua_browser: null,
+    ua_version: null,
+    ua_os: null,
+    day: '2017-03-01',
+  };
   assert.ok(v(row), JSON.stringify(v.errors));
   assert.ok(!v({ ...row, uid: HEX64.toUpperCase() }), 'upper-case hex is not a stored uid');
   assert.ok(!v({ ...row, device_id: 'b'.repeat(31) }));
