@@ -11,7 +11,7 @@ const bin = (tool: string) => join(projectRoot, 'node_modules', '.bin', tool);
 const run = (tool: string, args: string[], input?: string) => spawnSync(bin(tool), args, { cwd: projectRoot, input, encoding: 'utf8' });
 
 test('every TypeScript file passes eslint', () => {
-  const r = run('eslint', ['--format', 'unix', '.']);
+  const r = run('eslint', ['.']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
@@ -22,7 +22,7 @@ test('every TypeScript file is formatted by prettier (npm run format)', () => {
 });
 
 test('eslint rejects an unused variable and prettier a double-quoted string', () => {
-  const lint = run('eslint', ['--stdin', '--stdin-filename', 'lint-probe.ts', '--format', 'unix'], 'const unused = 1;\n');
+  const lint = run('eslint', ['--stdin', '--stdin-filename', 'lint-probe.ts'], 'const unused = 1;\n');
   assert.equal(lint.status, 1);
   assert.match(lint.stdout, /'unused' is assigned a value but never used/);
   const format = run('prettier', ['--check', '--stdin-filepath', 'lint-probe.ts'], 'export const a = "b";\n');

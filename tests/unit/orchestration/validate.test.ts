@@ -90,7 +90,7 @@ test('a matching table has no findings; each kind of mismatch is reported with t
   }
 });
 
-test('the published contracts compile, and describe the six marts and the six KPI marts', () => {
+test('the published contracts compile, and describe the six marts, the two last-seen tables and the six KPI marts', () => {
   const contracts = readTableContracts();
   assert.deepEqual(contracts.map((c) => c['x-table']).sort(), [
     'activity_events',
@@ -105,6 +105,8 @@ test('the published contracts compile, and describe the six marts and the six KP
     'kpi_funnel_daily',
     'kpi_multi_device_daily',
     'kpi_time_to_connect_daily',
+    'users_last_seen',
+    'users_os_last_seen',
   ]);
   const v = compileContracts(contracts).get('activity_events')!;
   const row = {
@@ -117,8 +119,10 @@ test('the published contracts compile, and describe the six marts and the six KP
     ua_version: null,
     ua_os: null,
     day: '2017-03-01',
+    sample_id: 42,
   };
   assert.ok(v(row), JSON.stringify(v.errors));
+  assert.ok(!v({ ...row, sample_id: null }), 'every row has its sample_id');
   assert.ok(!v({ ...row, uid: HEX64.toUpperCase() }), 'upper-case hex is not a stored uid');
   assert.ok(!v({ ...row, device_id: 'b'.repeat(31) }));
   assert.ok(!v({ ...row, uid: null }), 'activity uid is never null');
