@@ -47,7 +47,7 @@ export type RawRow = FlowRow | ActivityRow;
 
 type Column = readonly [name: string, type: 'BIGINT' | 'VARCHAR' | 'BOOLEAN'];
 
-const LINEAGE: Column[] = [
+export const LINEAGE_COLUMNS: readonly Column[] = [
   ['source_file', 'VARCHAR'],
   ['source_line', 'BIGINT'],
   ['load_id', 'VARCHAR'],
@@ -74,7 +74,7 @@ export const RAW_COLUMNS: Record<RawTable, readonly Column[]> = {
     ['utm_source', 'VARCHAR'],
     ['utm_term', 'VARCHAR'],
     ['dnt', 'BOOLEAN'],
-    ...LINEAGE,
+    ...LINEAGE_COLUMNS,
   ],
   activity_events: [
     ['time_ms', 'BIGINT'],
@@ -85,7 +85,7 @@ export const RAW_COLUMNS: Record<RawTable, readonly Column[]> = {
     ['ua_browser', 'VARCHAR'],
     ['ua_version', 'VARCHAR'],
     ['ua_os', 'VARCHAR'],
-    ...LINEAGE,
+    ...LINEAGE_COLUMNS,
   ],
 };
 

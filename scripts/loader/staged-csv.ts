@@ -8,42 +8,18 @@
 // lineage columns without repeating the file path on every row. The `day`
 // partition and the lineage columns are derived in SQL (duckdb-writer.ts).
 import type { RawTable } from '../lib/paths.ts';
-import type { ActivityRow, FlowRow, RawRow } from './raw-schema.ts';
+import { LINEAGE_COLUMNS, RAW_COLUMNS, type ActivityRow, type FlowRow, type RawRow } from './raw-schema.ts';
 
-/** Staged columns per table, in CSV order (after _ord), with their DuckDB types. */
+/** Staged columns per table, in CSV order (after _ord): the raw columns less the lineage, which the writer adds. */
 export const STAGED_COLUMNS: Record<RawTable, readonly (readonly [string, string])[]> = {
-  flow_events: [
-    ['time_ms', 'BIGINT'],
-    ['flow_time', 'BIGINT'],
-    ['flow_id', 'VARCHAR'],
-    ['type', 'VARCHAR'],
-    ['uid', 'VARCHAR'],
-    ['locale', 'VARCHAR'],
-    ['ua_browser', 'VARCHAR'],
-    ['ua_version', 'VARCHAR'],
-    ['ua_os', 'VARCHAR'],
-    ['context', 'VARCHAR'],
-    ['entrypoint', 'VARCHAR'],
-    ['migration', 'VARCHAR'],
-    ['service', 'VARCHAR'],
-    ['utm_campaign', 'VARCHAR'],
-    ['utm_content', 'VARCHAR'],
-    ['utm_medium', 'VARCHAR'],
-    ['utm_source', 'VARCHAR'],
-    ['utm_term', 'VARCHAR'],
-    ['dnt', 'BOOLEAN'],
-  ],
-  activity_events: [
-    ['time_ms', 'BIGINT'],
-    ['type', 'VARCHAR'],
-    ['uid', 'VARCHAR'],
-    ['device_id', 'VARCHAR'],
-    ['service', 'VARCHAR'],
-    ['ua_browser', 'VARCHAR'],
-    ['ua_version', 'VARCHAR'],
-    ['ua_os', 'VARCHAR'],
-  ],
+  flow_events: stagedColumns('flow_events'),
+  activity_events: stagedColumns('activity_events'),
 };
+
+function stagedColumns(table: RawTable): (readonly [string, string])[] {
+  const lineage = new Set(LINEAGE_COLUMNS.map(([name]) => name));
+  return RAW_COLUMNS[table].filter(([name]) => !lineage.has(name));
+}
 
 /** File index and line number packed into one BIGINT-safe number (lines < 2^32, files < 2^21). */
 export const LINE_BITS = 2 ** 32;
