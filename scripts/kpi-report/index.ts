@@ -13,7 +13,8 @@ import { isEmptyChart, shapeReport, type ReportData } from './shape.ts';
 
 export const REPORT_TITLE = 'Firefox Accounts KPI report';
 
-const NO_DATA: KpiData = {
+/** Every KPI empty: the report of a range without data (and the tests' starting point). */
+export const NO_DATA: KpiData = {
   engagement: [],
   multiDevice: [],
   timeToConnect: [],

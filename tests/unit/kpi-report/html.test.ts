@@ -4,17 +4,10 @@ import { escapeHtml, jsonForScript, renderReportHtml } from '../../../scripts/kp
 import { readAssets } from '../../../scripts/kpi-report/assets.ts';
 import { shapeReport, type ReportData } from '../../../scripts/kpi-report/shape.ts';
 import type { KpiData } from '../../../scripts/kpi-report/queries.ts';
+import { NO_DATA } from '../../../scripts/kpi-report/index.ts';
 
 const HOSTILE = '</script><script>alert(1)</script>';
-const noData: KpiData = {
-  engagement: [],
-  multiDevice: [],
-  timeToConnect: [],
-  funnelSteps: [],
-  entrypoints: [],
-  outcomesByDay: [],
-  errors: [],
-};
+const noData = NO_DATA;
 
 function page(data: KpiData): string {
   const range = { from: '2017-03-01', to: '2017-03-01' };

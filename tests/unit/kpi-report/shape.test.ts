@@ -2,17 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { funnelConversions, isEmptyChart, shapeReport, topN, TOP_ERRORS } from '../../../scripts/kpi-report/shape.ts';
 import { formatValue } from '../../../scripts/kpi-report/format.ts';
-import type { KpiData } from '../../../scripts/kpi-report/queries.ts';
+import { NO_DATA } from '../../../scripts/kpi-report/index.ts';
 
-const noData: KpiData = {
-  engagement: [],
-  multiDevice: [],
-  timeToConnect: [],
-  funnelSteps: [],
-  entrypoints: [],
-  outcomesByDay: [],
-  errors: [],
-};
+const noData = NO_DATA;
 const range = { from: '2017-03-01', to: '2017-03-02' };
 
 test('funnel conversion: each step against the step before and against the first step', () => {
