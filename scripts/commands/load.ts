@@ -1,6 +1,7 @@
 // `fxa-metrics load`: log files → validated, privacy-safe raw zone (docs/raw-zone.md).
 import { Option, type Command } from 'commander';
 import { action } from '../lib/command.ts';
+import { ExitCode } from '../lib/errors.ts';
 import { configureLog, log, type LogFormat } from '../lib/log.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { registerSecret } from '../lib/secrets.ts';
@@ -20,6 +21,7 @@ function countsTable(r: LoadResult): string {
   const rows: Array<[string, number | string]> = [
     ['files loaded', r.files.filter((f) => f.status === 'loaded').length],
     ['files already loaded', r.files.filter((f) => f.status === 'already_loaded').length],
+    ['files unreadable', r.files.filter((f) => f.status === 'unreadable').length],
     ['lines read', c.lines_read],
     ['loaded flow events', c.loaded_flow_events],
     ['loaded activity events', c.loaded_activity_events],
@@ -34,6 +36,8 @@ function countsTable(r: LoadResult): string {
   const head = r.noop ? 'nothing new to load (every file was loaded before)' : `load ${r.loadId}`;
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${String(v).padStart(12)}`);
   if (r.quarantineFile) lines.push(`  rejected lines: ${r.quarantineFile}`);
+  for (const f of r.files) if (f.status === 'unreadable') lines.push(`  unreadable: ${f.path}: ${f.reason}`);
+  for (const f of r.files) if (f.incomplete_last_line) lines.push(`  held back for a later load: the last line of ${f.path}`);
   if (r.daysTouched.length)
     lines.push(`  days: ${r.daysTouched[0]} … ${r.daysTouched[r.daysTouched.length - 1]} (${r.daysTouched.length})`);
   return [head, ...lines].join('\n') + '\n';
@@ -53,7 +57,9 @@ export function register(program: Command): void {
       `
 Every input line ends up counted as exactly one of: loaded, duplicate, skipped
 (blank or not a metrics event) or rejected (written to <data-dir>/quarantine/).
-A file loaded before (same content) is not loaded again.`,
+A file loaded before (same content) is not loaded again. A file that cannot be
+read to its end (a truncated or non-gzip .gz, a dangling symlink) is reported,
+loads none of its lines, and makes the exit code 3; the other files load.`,
     )
     .action(
       action(async (inputs: string[], flags: LoadFlags) => {
@@ -68,6 +74,7 @@ A file loaded before (same content) is not loaded again.`,
         if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
         if (flags.logFormat === 'json') log.info('load finished', { load_id: result.loadId, noop: result.noop, counts: result.counts });
         else process.stderr.write(countsTable(result));
+        return result.files.some((f) => f.status === 'unreadable') ? ExitCode.dataChecks : ExitCode.ok;
       }),
     );
 }

@@ -22,11 +22,11 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, { meaning: string; when: 
   },
   2: {
     meaning: 'usage or configuration error',
-    when: "bad flag, missing or short HMAC key, another key than the data dir's, missing Databricks variable, unreadable path, a data dir that is a file",
+    when: "bad flag, missing or short HMAC key, another key than the data dir's, missing Databricks variable, a path named on the command line that cannot be read, a data dir that is a file",
   },
   3: {
     meaning: 'data checks failed',
-    when: 'a dbt data or unit test failed, a contract mismatch found by validate, or rejected lines above --max-reject-rate (a share of the lines read)',
+    when: 'a dbt data or unit test failed, a contract mismatch found by validate, rejected lines above --max-reject-rate (a share of the lines read), or an input file that cannot be read to its end (the others are loaded)',
   },
   4: { meaning: 'locked', when: 'another run holds the data directory' },
   130: { meaning: 'interrupted by SIGINT', when: 'dbt stopped, run-report written (status interrupted), lock released' },

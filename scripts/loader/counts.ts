@@ -15,8 +15,16 @@ export interface LoadedFile {
   path: string;
   sha256: string;
   bytes: number;
-  status: 'loaded' | 'already_loaded';
+  /**
+   * unreadable: the file could not be read to its end (truncated or non-gzip
+   * .gz, dangling symlink, no permission); none of its lines are loaded
+   */
+  status: 'loaded' | 'already_loaded' | 'unreadable';
   counts: LoadCounts;
+  /** why the file is unreadable */
+  reason?: string;
+  /** its last line had no newline and the file was still changing: that line was left for a later load */
+  incomplete_last_line?: boolean;
 }
 
 export function zeroCounts(): LoadCounts {

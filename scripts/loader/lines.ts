@@ -71,9 +71,14 @@ function countNewlines(buf: Buffer): number {
  * Yields a file (plain or gzip) as chunks of about 1 MiB of whole lines, with
  * the same line numbering as readLines. onRaw sees every byte of the file
  * itself (compressed, for .gz), in order, so the caller can checksum the
- * file in the same pass.
+ * file in the same pass. Given onUnterminatedHeld, a last line without a
+ * newline is not yielded, and onUnterminatedHeld is called instead.
  */
-export async function* readLineChunks(path: string, onRaw?: (chunk: Buffer) => void): AsyncGenerator<LineChunk> {
+export async function* readLineChunks(
+  path: string,
+  onRaw?: (chunk: Buffer) => void,
+  onUnterminatedHeld?: () => void,
+): AsyncGenerator<LineChunk> {
   const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   const gzip = isGzip(path);
   if (onRaw && gzip) raw.on('data', (c) => onRaw(c as Buffer));
@@ -108,7 +113,12 @@ export async function* readLineChunks(path: string, onRaw?: (chunk: Buffer) => v
   }
   if (size > 0) {
     const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
-    yield cut(buf, buf.length);
+    let end = buf.length;
+    if (onUnterminatedHeld && buf[end - 1] !== 0x0a) {
+      end = buf.lastIndexOf(0x0a) + 1;
+      onUnterminatedHeld();
+    }
+    if (end > 0) yield cut(buf, end);
   }
 }
 

@@ -10,7 +10,7 @@ import { layout, RAW_TABLES } from '../lib/paths.ts';
 import { addCounts, zeroCounts, type LoadCounts, type LoadedFile } from './counts.ts';
 import { crashPoint } from './crash.ts';
 import { DuckDbRawZoneWriter, openDuckDb } from './duckdb-writer.ts';
-import { listLogFiles } from './files.ts';
+import { FileReadError, listLogFiles, readFailure, STILL_WRITTEN_WITHIN_MS } from './files.ts';
 import { makeChunkProcessor, makeLineSetProcessor, type ChunkResult } from './chunk.ts';
 import { readLineChunks, readSelectedLines, sha256File } from './lines.ts';
 import {
@@ -57,6 +57,35 @@ interface Pending {
   sha256: string;
   bytes: number;
   counts: LoadCounts;
+  status: LoadedFile['status'];
+  reason?: string;
+  /** changed within STILL_WRITTEN_WITHIN_MS: a last line without a newline is held back */
+  recent: boolean;
+  /** its last line was held back */
+  held?: boolean;
+}
+
+/** A file's entry in the load result and record: the optional keys only when they say something. */
+function fileEntry(f: Pending): LoadedFile {
+  const { path, sha256, bytes, counts, status } = f;
+  return {
+    path,
+    sha256,
+    bytes,
+    status,
+    counts,
+    ...(f.reason ? { reason: f.reason } : {}),
+    ...(f.held ? { incomplete_last_line: true } : {}),
+  };
+}
+
+/** The file could not be read to its end: nothing of it is kept, and its checksum says whether a later load reads it again. */
+async function markUnreadable(file: Pending, reason: string, hmacKey: string): Promise<void> {
+  file.status = 'unreadable';
+  file.reason = scrubUidLikeRuns(reason, makeUidHasher(hmacKey));
+  file.counts = zeroCounts();
+  file.sha256 = await sha256File(file.path).catch(() => '');
+  log.warn('a file cannot be read; it is reported, and the other files are loaded', { file: file.path, reason: file.reason });
 }
 
 /** Adds one chunk's outcome to its file's counts, the writer and the quarantine. */
@@ -123,14 +152,19 @@ async function stageFiles(
     let scanned: FileScan | null = null;
     try {
       scanned = await scanner.scanFile(fileIndex, file.path, (n) => progress.bytes(n));
-      summary = await scanner.summarise(scanned, fileIndex);
+      summary = await scanner.summarise(scanned, fileIndex, file.recent);
     } catch (e) {
+      if (e instanceof FileReadError) {
+        await markUnreadable(file, e.reason, hmacKey);
+        continue;
+      }
       if (!(e instanceof ScanRefused)) throw e;
       logWholeFileFallback(file.path, e, hmacKey);
     }
     if (scanned && summary) {
       file.sha256 ||= scanned.sha256;
       file.bytes = scanned.bytes;
+      file.held = summary.held;
       for (const [table, k] of [
         ['flow_events', summary.flow],
         ['activity_events', summary.activity],
@@ -150,7 +184,7 @@ async function stageFiles(
       consume(
         file,
         fileIndex,
-        { ...emptyResult(), lines: scanned.lines - explainLines.length, skipped: summary.skipped },
+        { ...emptyResult(), lines: scanned.lines - explainLines.length - (summary.held ? 1 : 0), skipped: summary.skipped },
         writer,
         quarantine,
         progress,
@@ -163,12 +197,19 @@ async function stageFiles(
       perLine ??= makeChunkProcessor(hmacKey, loadId);
       const hash = createHash('sha256');
       let bytes = 0;
-      for await (const piece of readLineChunks(file.path, (b) => {
+      const onRaw = (b: Buffer) => {
         hash.update(b);
         bytes += b.length;
-      })) {
-        const chunk = { bytes: piece.bytes, fileIndex, sourceFile: file.path, firstLine: piece.firstLine };
-        consume(file, fileIndex, perLine(chunk), writer, quarantine, progress);
+      };
+      const hold = file.recent ? () => (file.held = true) : undefined;
+      try {
+        for await (const piece of readLineChunks(file.path, onRaw, hold)) {
+          const chunk = { bytes: piece.bytes, fileIndex, sourceFile: file.path, firstLine: piece.firstLine };
+          consume(file, fileIndex, perLine(chunk), writer, quarantine, progress);
+        }
+      } catch (e) {
+        // it was read whole by the scan a moment ago, and part of it is staged now: the load stops
+        throw new Error(`cannot read ${file.path}: ${readFailure(e)}`, { cause: e });
       }
       file.sha256 ||= hash.digest('hex');
       file.bytes = bytes;
@@ -192,34 +233,53 @@ function emptyResult(): ChunkResult {
 
 export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   if (!opts.hmacKey) throw usageError('no uid HMAC key given');
-  const files = listLogFiles(opts.inputs);
+  const { files, unreadable: unopenable } = listLogFiles(opts.inputs);
   const dataDir = opts.dataDir;
   recoverDataDir(dataDir);
 
-  // A file whose content was committed before, or that repeats another input, is not read again.
-  // Only a file whose size equals that of a loaded file or of another input can be such a
-  // repeat: those are checksummed first; every other file is checksummed while it is loaded.
+  // A file whose content was committed before, or that repeats another input, is not read again,
+  // unless its last line was held back; a file found unreadable before is not read again unless
+  // its content changed. Only a file whose size equals that of a recorded file or of another input
+  // can be such a repeat: those are checksummed first; every other file while it is loaded.
   const records = committedRecords(dataDir);
-  const done = new Set(records.flatMap((r) => r.files.map((f) => f.sha256)));
-  const sizes = files.map((path) => statSync(path).size);
+  const done = new Set(records.flatMap((r) => r.files.filter((f) => !f.incomplete_last_line).map((f) => f.sha256)));
+  const knownUnreadable = new Map<string, string>();
+  for (const r of records)
+    for (const f of r.unreadable ?? []) if (f.sha256) knownUnreadable.set(f.sha256, `${f.reason} (unchanged since load ${r.load_id}: not read again)`);
+  const now = Date.now();
+  const stats = files.map((path) => statSync(path));
   const sizeSeen = new Map<number, number>();
-  for (const r of records) for (const f of r.files) sizeSeen.set(f.bytes, 2);
-  for (const b of sizes) sizeSeen.set(b, (sizeSeen.get(b) ?? 0) + 1);
-  const outcome: { pending: Pending; status: LoadedFile['status'] }[] = [];
+  for (const r of records) for (const f of [...r.files, ...(r.unreadable ?? [])]) sizeSeen.set(f.bytes, 2);
+  for (const st of stats) sizeSeen.set(st.size, (sizeSeen.get(st.size) ?? 0) + 1);
+  const outcome: Pending[] = [];
   const toLoad: Pending[] = [];
   for (const [i, path] of files.entries()) {
-    const bytes = sizes[i];
-    const sha256 = sizeSeen.get(bytes)! > 1 ? await sha256File(path) : '';
-    const pending: Pending = { path, sha256, bytes, counts: zeroCounts() };
-    if (sha256 && done.has(sha256)) {
-      outcome.push({ pending, status: 'already_loaded' });
+    const bytes = stats[i].size;
+    const pending: Pending = { path, sha256: '', bytes, counts: zeroCounts(), status: 'loaded', recent: now - stats[i].mtimeMs < STILL_WRITTEN_WITHIN_MS };
+    outcome.push(pending);
+    if (sizeSeen.get(bytes)! > 1) {
+      try {
+        pending.sha256 = await sha256File(path);
+      } catch (e) {
+        await markUnreadable(pending, readFailure(e), opts.hmacKey);
+        continue;
+      }
+    }
+    const known = knownUnreadable.get(pending.sha256);
+    if (known) {
+      pending.status = 'unreadable';
+      pending.reason = known;
+    } else if (pending.sha256 && done.has(pending.sha256)) {
+      pending.status = 'already_loaded';
     } else {
-      if (sha256) done.add(sha256);
+      if (pending.sha256) done.add(pending.sha256);
       toLoad.push(pending);
-      outcome.push({ pending, status: 'loaded' });
     }
   }
-  const results = () => outcome.map(({ pending, status }) => ({ ...pending, status }));
+  for (const u of unopenable) {
+    outcome.push({ path: u.path, sha256: '', bytes: 0, counts: zeroCounts(), status: 'unreadable', reason: u.reason, recent: false });
+  }
+  const results = () => outcome.map(fileEntry);
   if (toLoad.length === 0) {
     return { loadId: null, noop: true, files: results(), counts: zeroCounts(), daysTouched: [], quarantineFile: null };
   }
@@ -251,7 +311,8 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
     const summary = await writer.finish();
 
     const total = zeroCounts();
-    for (const f of toLoad) {
+    const loaded = toLoad.filter((f) => f.status === 'loaded');
+    for (const f of loaded) {
       const c = f.counts;
       c.loaded_flow_events = summary.written.flow_events.get(f.path) ?? 0;
       c.loaded_activity_events = summary.written.activity_events.get(f.path) ?? 0;
@@ -266,7 +327,8 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
       load_id: loadId,
       started_at: startedAt,
       committed_at: null,
-      files: toLoad.map((f) => ({ ...f, status: 'loaded' as const })),
+      files: loaded.map(fileEntry),
+      unreadable: toLoad.filter((f) => f.status === 'unreadable').map(fileEntry),
       counts: total,
       days_touched: summary.daysTouched,
       moves: summary.outputs.map((o) => ({ staged: rel(o.staged), target: rel(o.target) })),

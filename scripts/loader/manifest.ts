@@ -21,6 +21,8 @@ export interface LoadRecord {
   started_at: string;
   committed_at: string | null;
   files: LoadedFile[];
+  /** files this load could not read (absent from records written before there was such a list) */
+  unreadable?: LoadedFile[];
   counts: LoadCounts;
   days_touched: string[];
   moves: PlannedMove[];

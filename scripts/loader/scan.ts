@@ -12,12 +12,12 @@
 // gives one row, a row of NULLs when DuckDB cannot parse it (then JavaScript
 // explains it). If DuckDB's row count is not the count of lines it should
 // have given, or it fails on the file, the file is read line by line.
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { blobValue, type DuckDBInstance } from '@duckdb/node-api';
-import { isGzip } from './files.ts';
+import { FileReadError, isGzip, readFailure } from './files.ts';
 import { hmacPads, readEventSchemas, scanSql, type EventSchemas } from './scan-sql.ts';
 import { sqlString } from './sql.ts';
 import { LINE_BITS } from './staged-csv.ts';
@@ -55,6 +55,8 @@ class LineCounter {
   private allSpace = true;
   /** the current line has at least one byte */
   private open = false;
+  /** the last line had no newline after it */
+  unterminated = false;
 
   push(buf: Buffer): void {
     let start = 0;
@@ -74,6 +76,7 @@ class LineCounter {
   }
 
   end(): void {
+    this.unterminated = this.open;
     if (this.open) this.endLine();
   }
 
@@ -94,6 +97,8 @@ export interface FileScan {
   path: string;
   /** line numbers of the lines DuckDB skipped (whitespace only), ascending */
   blank: number[];
+  /** the last line has no newline after it */
+  unterminated: boolean;
 }
 
 export interface ScanSummary {
@@ -107,6 +112,8 @@ export interface ScanSummary {
   /** the staged Parquet file and what to add to its _ord for file index × 2³² + line number */
   path: string;
   ordOffset: number;
+  /** the last line was held back (not counted, not staged), as the file is still written */
+  held: boolean;
 }
 
 /** DuckDB could not read a file as we number it: the caller reads it line by line instead. */
@@ -168,7 +175,8 @@ export class Scanner {
   /**
    * Scans one file into a staged Parquet file while this thread checksums
    * and counts it. Throws ScanRefused when DuckDB fails on it (the caller
-   * then reads it line by line), and the read error when it cannot be read.
+   * then reads it line by line), and FileReadError when it cannot be read
+   * to its end (then nothing of it is kept).
    */
   async scanFile(fileIndex: number, path: string, onBytes: (n: number) => void): Promise<FileScan> {
     const out = join(this.stagingDir, `scan-${fileIndex}.parquet`);
@@ -177,10 +185,13 @@ export class Scanner {
       const query = con.run(scanSql(this.schemas, path, out, MAX_LINE_BYTES), [blobValue(this.pads.inner), blobValue(this.pads.outer)]);
       const [read, scanned] = await Promise.allSettled([countLines(path, onBytes), query]);
       // a file that cannot be read is the file's fault; a query that fails on a readable file is DuckDB's
-      if (read.status === 'rejected') throw read.reason;
+      if (read.status === 'rejected') {
+        rmSync(out, { force: true });
+        throw new FileReadError(path, readFailure(read.reason));
+      }
       if (scanned.status === 'rejected') throw new ScanRefused(String((scanned.reason as Error)?.message ?? scanned.reason));
       const { sha256, bytes, counter } = read.value;
-      return { sha256, bytes, lines: counter.lines, path: out, blank: counter.blank };
+      return { sha256, bytes, lines: counter.lines, path: out, blank: counter.blank, unterminated: counter.unterminated };
     } finally {
       con.closeSync();
     }
@@ -190,26 +201,36 @@ export class Scanner {
    * What the scan made of the file: rows and days per table, lines skipped,
    * and the numbers of the lines left to JavaScript. Throws ScanRefused
    * when DuckDB's row count is not the count of lines it should have read.
+   * With holdUnterminated, a last line without a newline is held back: it
+   * is neither counted nor staged.
    */
-  async summarise(scan: FileScan, fileIndex: number): Promise<ScanSummary> {
+  async summarise(scan: FileScan, fileIndex: number, holdUnterminated: boolean): Promise<ScanSummary> {
     const con = await this.instance.connect();
     try {
       const src = `read_parquet(${sqlString(scan.path)})`;
-      const byKind = new Map<string, { n: number; days: number[] }>();
-      const reader = await con.runAndReadAll(
-        `SELECT kind, count(*)::BIGINT AS n, list(DISTINCT time_ms // 86400000) AS days FROM ${src} GROUP BY kind`,
-      );
-      for (const r of reader.getRowObjectsJS()) {
-        const days = ((r.days as (bigint | null)[] | null) ?? []).filter((d) => d !== null).map(Number);
-        byKind.set(String(r.kind), { n: Number(r.n), days });
-      }
+      const kinds = async (file: string) => {
+        const byKind = new Map<string, { n: number; days: number[] }>();
+        const reader = await con.runAndReadAll(
+          `SELECT kind, count(*)::BIGINT AS n, list(DISTINCT time_ms // 86400000) AS days FROM read_parquet(${sqlString(file)}) GROUP BY kind`,
+        );
+        for (const r of reader.getRowObjectsJS()) {
+          const days = ((r.days as (bigint | null)[] | null) ?? []).filter((d) => d !== null).map(Number);
+          byKind.set(String(r.kind), { n: Number(r.n), days });
+        }
+        return byKind;
+      };
+      let byKind = await kinds(scan.path);
       const rows = [...byKind.values()].reduce((a, k) => a + k.n, 0);
       if (rows + scan.blank.length !== scan.lines) {
         throw new ScanRefused(`DuckDB read ${rows} rows from ${scan.lines} lines, ${scan.blank.length} of them blank`);
       }
+      const held = holdUnterminated && scan.unterminated;
+      // the held line is DuckDB's last row, unless it is whitespace only (then DuckDB skipped it)
+      const heldBlank = held && scan.blank.at(-1) === scan.lines;
+      const dropLastRow = held && !heldBlank;
       let path = scan.path;
-      if (scan.blank.length > 0) {
-        // rare: renumber the rows after skipped lines (the shifts go in by bound values)
+      if (scan.blank.length > 0 || dropLastRow) {
+        // rare: renumber the rows after skipped lines (the shifts go in by bound values), drop a held row
         path = join(this.stagingDir, `scan-${fileIndex}-lines.parquet`);
         await con.run('CREATE OR REPLACE TEMP TABLE shifts (after_rows BIGINT, shift BIGINT)');
         const app = await con.createAppender('shifts');
@@ -219,10 +240,12 @@ export class Scanner {
           app.endRow();
         }
         app.closeSync();
+        const keep = dropLastRow ? `WHERE s._ord < (SELECT max(_ord) FROM ${src})` : '';
         await con.run(`COPY (
             SELECT s._ord + COALESCE(g.shift, 0) AS _ord, s.* EXCLUDE (_ord)
-            FROM ${src} AS s ASOF LEFT JOIN shifts AS g ON s._ord > g.after_rows
+            FROM ${src} AS s ASOF LEFT JOIN shifts AS g ON s._ord > g.after_rows ${keep}
           ) TO ${sqlString(path)} (FORMAT parquet)`);
+        if (dropLastRow) byKind = await kinds(path);
       }
       const explainN = byKind.get('explain')?.n ?? 0;
       const explainLines =
@@ -230,14 +253,16 @@ export class Scanner {
           ? (await con.runAndReadAll(`SELECT _ord FROM ${src} WHERE kind = 'explain' ORDER BY _ord`))
               .getRowsJS()
               .map(([o]) => lineOfRow(Number(o), scan.blank))
+              .filter((line) => !(dropLastRow && line === scan.lines))
           : [];
       return {
         flow: byKind.get('flow') ?? { n: 0, days: [] },
         activity: byKind.get('activity') ?? { n: 0, days: [] },
-        skipped: (byKind.get('skip')?.n ?? 0) + scan.blank.length,
+        skipped: (byKind.get('skip')?.n ?? 0) + scan.blank.length - (heldBlank ? 1 : 0),
         explainLines,
         path,
         ordOffset: fileIndex * LINE_BITS,
+        held,
       };
     } finally {
       con.closeSync();

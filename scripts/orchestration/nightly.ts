@@ -75,6 +75,9 @@ async function nightlySteps(
     rejected: result.counts.rejected,
     days_touched: result.daysTouched,
   });
+  for (const f of result.files) {
+    if (f.status === 'unreadable') raise(report, ExitCode.dataChecks, `cannot read ${f.path}: ${f.reason}`, 'data_checks_failed');
+  }
   if (rate > opts.maxRejectRate) {
     const problem = `${result.counts.rejected} of ${result.counts.lines_read} lines rejected (${pct(rate)} > --max-reject-rate ${pct(opts.maxRejectRate)})`;
     raise(report, ExitCode.dataChecks, problem, 'data_checks_failed');

@@ -6,15 +6,20 @@ export function formatSummary(r: RunReport, reportFile: string | null): string {
   lines.push(`${r.command} ${r.runId}: ${r.status} (exit ${r.exitCode})${r.message ? ' — ' + r.message : ''}`);
   if (r.load) {
     const c = r.load.counts;
-    const loaded = r.load.files.filter((f) => f.status === 'loaded').length;
+    const count = (status: string) => r.load!.files.filter((f) => f.status === status).length;
+    const unreadable = count('unreadable');
     lines.push(
-      `  load: ${loaded} new file(s), ${r.load.files.length - loaded} already loaded; lines ${c.lines_read}: ` +
+      `  load: ${count('loaded')} new file(s), ${count('already_loaded')} already loaded` +
+        `${unreadable ? `, ${unreadable} unreadable` : ''}; lines ${c.lines_read}: ` +
         `${c.loaded_flow_events} flow + ${c.loaded_activity_events} activity loaded, ${c.duplicates} duplicate, ` +
         `${c.skipped} skipped, ${c.rejected} rejected (${(r.load.rejectRate * 100).toFixed(2)}%)`,
     );
     const reasons = Object.entries(c.rejected_by_reason);
     if (reasons.length) lines.push(`  rejected by reason: ${reasons.map(([k, v]) => `${k}=${v}`).join(', ')}`);
     if (r.load.quarantineFile) lines.push(`  quarantine: ${r.load.quarantineFile}`);
+    for (const f of r.load.files) if (f.status === 'unreadable') lines.push(`  unreadable: ${f.path}: ${f.reason}`);
+    for (const f of r.load.files)
+      if (f.incomplete_last_line) lines.push(`  held back: the last line of ${f.path} (no newline yet, the file is still written)`);
   }
   if (r.build) {
     const where = r.build.mode === 'range' ? r.build.ranges.map((x) => `${x.from}..${x.to}`).join(', ') : r.build.mode;

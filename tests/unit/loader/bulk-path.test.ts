@@ -16,7 +16,7 @@ import { classifyLine } from '../../../scripts/loader/rules.ts';
 import { HMAC_SQL, hmacPads } from '../../../scripts/loader/scan-sql.ts';
 import { MAX_LINE_BYTES, SCAN_DUCKDB_SETTINGS } from '../../../scripts/loader/scan.ts';
 import { makeUserAgentParser } from '../../../scripts/loader/user-agent.ts';
-import { activityEvent, flowEvent, KEY, loadOutcomes, rawRows, tempDir, type Row } from './helpers.ts';
+import { activityEvent, flowEvent, KEY, loadOutcomes, rawRows, tempDir, writeFinishedFile, type Row } from './helpers.ts';
 
 const load = (dataDir: string, inputs: string[]) => loadFiles({ dataDir, hmacKey: KEY, inputs, progress: 'never' });
 const said = (c: { kind: string; reason?: string }) => (c.kind === 'reject' ? `reject ${c.reason}` : c.kind);
@@ -194,10 +194,10 @@ test('line numbers in the raw zone and the quarantine: CRLF, blank lines, no fin
   const work = tempDir(t);
   const { bytes, events } = numberedFile(5000);
   const plain = join(work, 'small.log');
-  writeFileSync(plain, bytes);
+  writeFinishedFile(plain, bytes);
   await assertNumbering(t, plain, 5000, events);
   const gz = join(work, 'small.log.gz');
-  writeFileSync(gz, gzipSync(bytes));
+  writeFinishedFile(gz, gzipSync(bytes));
   await assertNumbering(t, gz, 5000, events);
 });
 
@@ -209,7 +209,7 @@ test("line numbers in a file larger than DuckDB's read buffer, with a line over 
   const lines = Math.ceil(BIG_FILE_BYTES / JSON.stringify(flowEvent()).length);
   const { bytes, events } = numberedFile(lines, { longLine: true });
   const plain = join(work, 'big.log');
-  writeFileSync(plain, bytes);
+  writeFinishedFile(plain, bytes);
   assert.ok(statSync(plain).size > BIG_FILE_BYTES);
   await assertNumbering(t, plain, lines, events);
 });

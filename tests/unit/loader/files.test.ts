@@ -1,7 +1,7 @@
 // Input discovery and the HMAC key: the usage errors the CLI relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listLogFiles, resolveHmacKey } from '../../../scripts/loader/index.ts';
 import { CliError, ExitCode } from '../../../scripts/lib/errors.ts';
@@ -16,20 +16,30 @@ test('listLogFiles: log files of directories recursively and sorted, explicit fi
     writeFileSync(join(dir, f), '');
   writeFileSync(join(dir, 'explicit.txt'), '');
   assert.deepEqual(
-    listLogFiles([dir]),
+    listLogFiles([dir]).files,
     ['a.ndjson', 'b.log', 'c.jsonl.gz', 'd.log.gz', join('sub', 'z.log')].map((f) => join(dir, f)),
   );
-  assert.deepEqual(listLogFiles([join(dir, 'explicit.txt'), join(dir, 'b.log'), dir]).slice(0, 3), [
+  assert.deepEqual(listLogFiles([join(dir, 'explicit.txt'), join(dir, 'b.log'), dir]).files.slice(0, 3), [
     join(dir, 'explicit.txt'),
     join(dir, 'b.log'),
     join(dir, 'a.ndjson'),
   ]);
-  assert.equal(listLogFiles([dir, dir]).length, 5);
+  assert.equal(listLogFiles([dir, dir]).files.length, 5);
 });
 
 test('listLogFiles: a missing path is a usage error', (t) => {
   const dir = tempDir(t);
   assert.throws(() => listLogFiles([join(dir, 'nope.log')]), isUsage);
+});
+
+test('listLogFiles: a dangling symlink in a directory is listed as unreadable, not a usage error; the other files are listed', (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'a.log'), '');
+  symlinkSync(join(dir, 'gone.log'), join(dir, 'b.log'));
+  mkdirSync(join(dir, 'sub.log'));
+  assert.deepEqual(listLogFiles([dir]), { files: [join(dir, 'a.log')], unreadable: [{ path: join(dir, 'b.log'), reason: 'dangling symlink' }] });
+  // named on the command line, the same link is the operator's mistake
+  assert.throws(() => listLogFiles([join(dir, 'b.log')]), isUsage);
 });
 
 test('resolveHmacKey: key file first, else FXA_UID_HMAC_KEY; missing or empty is a usage error', (t) => {

@@ -1,6 +1,6 @@
 // Shared helpers of the loader tests: temp dirs, event builders, reading the
 // raw zone back with DuckDB.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -16,6 +16,16 @@ export function tempDir(t: TestContext, prefix = 'fxa-loader-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * Writes a file as one its writer finished minutes ago: a last line without a
+ * newline then counts at once (in a file changed just now it is held back).
+ */
+export function writeFinishedFile(path: string, data: string | Uint8Array): void {
+  writeFileSync(path, data);
+  const then = new Date(Date.now() - 10 * 60_000);
+  utimesSync(path, then, then);
 }
 
 export const FLOW_ID = 'a1'.repeat(32);

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { loadFiles, loadedChecksums, type LoadCounts } from '../../../scripts/loader/index.ts';
 import { countsAddUp } from '../../../scripts/loader/counts.ts';
 import { hmacUid } from '../../../scripts/loader/privacy.ts';
-import { FIXTURES, KEY, query, rawRows, tempDir, flowEvent, activityEvent } from './helpers.ts';
+import { FIXTURES, KEY, query, rawRows, tempDir, flowEvent, activityEvent, writeFinishedFile } from './helpers.ts';
 
 const DAY1 = join(FIXTURES, 'day1.log');
 const DAY2 = join(FIXTURES, 'day2.log');
@@ -339,7 +339,7 @@ test('a final line without newline counts; blank and CRLF lines are handled', as
   const work = tempDir(t);
   const file = join(work, 'crlf.log');
   const ev = (n: number) => JSON.stringify(flowEvent({ flow_time: n }));
-  writeFileSync(file, `${ev(1)}\r\n\r\n${ev(2)}\n\n${ev(3)}`);
+  writeFinishedFile(file, `${ev(1)}\r\n\r\n${ev(2)}\n\n${ev(3)}`);
   const r = await load(dataDir, [file]);
   assert.deepEqual([r.counts.lines_read, r.counts.loaded_flow_events, r.counts.skipped], [5, 3, 2]);
   const rows = await rawRows(dataDir, 'flow_events');

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { loadFiles, loadedChecksums } from '../../../scripts/loader/index.ts';
 import { countsAddUp } from '../../../scripts/loader/counts.ts';
 import { readLineChunks, readLines } from '../../../scripts/loader/lines.ts';
-import { activityEvent, FIXTURES, flowEvent, KEY, rawRows, tempDir } from './helpers.ts';
+import { activityEvent, FIXTURES, flowEvent, KEY, rawRows, tempDir, writeFinishedFile } from './helpers.ts';
 
 // A 19-digit Timestamp, as the servers write it; its last digits need not survive as a JavaScript number.
 // eslint-disable-next-line no-loss-of-precision
@@ -104,7 +104,7 @@ function mixedFile(path: string): number {
   }
   add(JSON.stringify(activityEvent({ event: 'last.line', time: 1488330000001 })), '');
   const bytes = Buffer.concat(parts);
-  writeFileSync(path, bytes);
+  writeFinishedFile(path, bytes);
   return bytes.length;
 }
 
@@ -154,7 +154,7 @@ test('staged rows cross verbatim: quotes, commas, line breaks, NUL, and the empt
   );
   const noService = JSON.parse(readFileSync(file, 'utf8').split('\n')[2]);
   delete noService.Fields.service;
-  writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(0, 2).concat(JSON.stringify(noService)).join('\n'));
+  writeFinishedFile(file, readFileSync(file, 'utf8').split('\n').slice(0, 2).concat(JSON.stringify(noService)).join('\n'));
   await load(dataDir, [file]);
   const [f] = await rawRows(dataDir, 'flow_events');
   assert.deepEqual([f.type, f.locale, f.context, f.entrypoint, f.service, f.utm_term, f.migration], [odd, '', null, '"', ',', '\n', null]);
