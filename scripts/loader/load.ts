@@ -245,7 +245,8 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   const done = new Set(records.flatMap((r) => r.files.filter((f) => !f.incomplete_last_line).map((f) => f.sha256)));
   const knownUnreadable = new Map<string, string>();
   for (const r of records)
-    for (const f of r.unreadable ?? []) if (f.sha256) knownUnreadable.set(f.sha256, `${f.reason} (unchanged since load ${r.load_id}: not read again)`);
+    for (const f of r.unreadable ?? [])
+      if (f.sha256) knownUnreadable.set(f.sha256, `${f.reason} (unchanged since load ${r.load_id}: not read again)`);
   const now = Date.now();
   const stats = files.map((path) => statSync(path));
   const sizeSeen = new Map<number, number>();
@@ -255,7 +256,14 @@ export async function loadFiles(opts: LoadOptions): Promise<LoadResult> {
   const toLoad: Pending[] = [];
   for (const [i, path] of files.entries()) {
     const bytes = stats[i].size;
-    const pending: Pending = { path, sha256: '', bytes, counts: zeroCounts(), status: 'loaded', recent: now - stats[i].mtimeMs < STILL_WRITTEN_WITHIN_MS };
+    const pending: Pending = {
+      path,
+      sha256: '',
+      bytes,
+      counts: zeroCounts(),
+      status: 'loaded',
+      recent: now - stats[i].mtimeMs < STILL_WRITTEN_WITHIN_MS,
+    };
     outcome.push(pending);
     if (sizeSeen.get(bytes)! > 1) {
       try {

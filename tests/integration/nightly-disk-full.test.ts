@@ -1,13 +1,14 @@
 // A full disk, on a small tmpfs: a run that finds its disk filled by what a
 // killed load left behind recovers that space before it writes anything; a
-// disk that fills while dbt runs ends the run with dbt's failure as the line
+// disk that fills during a load leaves the data dir as it was; a disk that
+// fills while dbt runs ends the run with dbt's failure as the line
 // the operator reads (not the report it then could not write), leaves no
 // temporary file, and once space is free the next run finishes by itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { assertSameAsFullBuild, cli, feed, makeLogs, tempDir } from './nightly-helpers.ts';
 import type { RunReport } from '../../scripts/orchestration/run-report.ts';
 
@@ -88,8 +89,19 @@ test("a full disk: recovery frees a killed load's staging first; a disk filled d
     );
     assert.deepEqual(pending(data).days, []);
 
-    // 2. The disk fills while dbt runs.
+    // 2. The disk fills during a load: the error names the file, and the load leaves nothing behind.
     feed([d3], input);
+    const notRuns = (paths: string[]) => paths.map((p) => relative(data, p)).filter((p) => !p.startsWith('runs/'));
+    const before = notRuns(files(data));
+    const loadFiller = join(mnt, 'load-filler.bin');
+    fill(loadFiller, 40 * 1024);
+    r = cli(args);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Could not write file ".*\/\.staging\/.*\.parquet": No space left on device/);
+    assert.deepEqual(notRuns(files(data)), before, 'the data dir holds what it held before the run (and at most its run-report)');
+    rmSync(loadFiller);
+
+    // 3. The disk fills while dbt runs.
     r = cli(['load', input, '--data-dir', data]);
     assert.equal(r.code, 0, r.stderr);
     const filler = join(mnt, 'filler.bin');
@@ -117,7 +129,7 @@ test("a full disk: recovery frees a killed load's staging first; a disk filled d
     );
     assert.deepEqual(pending(data).days, ['2017-03-03'], 'the day stays pending');
 
-    // 3. Space is free again: a plain rerun finishes the job.
+    // 4. Space is free again: a plain rerun finishes the job.
     rmSync(filler);
     r = cli(args);
     assert.equal(r.code, 0, r.stderr);

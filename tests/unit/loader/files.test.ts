@@ -37,7 +37,10 @@ test('listLogFiles: a dangling symlink in a directory is listed as unreadable, n
   writeFileSync(join(dir, 'a.log'), '');
   symlinkSync(join(dir, 'gone.log'), join(dir, 'b.log'));
   mkdirSync(join(dir, 'sub.log'));
-  assert.deepEqual(listLogFiles([dir]), { files: [join(dir, 'a.log')], unreadable: [{ path: join(dir, 'b.log'), reason: 'dangling symlink' }] });
+  assert.deepEqual(listLogFiles([dir]), {
+    files: [join(dir, 'a.log')],
+    unreadable: [{ path: join(dir, 'b.log'), reason: 'dangling symlink' }],
+  });
   // named on the command line, the same link is the operator's mistake
   assert.throws(() => listLogFiles([join(dir, 'b.log')]), isUsage);
 });

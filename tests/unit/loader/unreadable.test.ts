@@ -132,7 +132,10 @@ test('a held-back last line that never completes is read again once the file is 
     [r2.files[0].status, r2.counts.lines_read, r2.counts.duplicates, r2.counts.rejected_by_reason],
     ['loaded', 3, 2, { invalid_json: 1 }],
   );
-  const q = readFileSync(r2.quarantineFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source_line: number });
+  const q = readFileSync(r2.quarantineFile!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { source_line: number });
   assert.deepEqual(
     q.map((x) => x.source_line),
     [3],
