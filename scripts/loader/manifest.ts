@@ -3,10 +3,11 @@
 // DIR/.staging/<load-id>/, writes its record as <load-id>.json.pending, moves
 // its files into place, and finally renames the record to <load-id>.json.
 // A load killed anywhere in between is finished or undone by recoverDataDir().
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { layout } from '../lib/paths.ts';
+import { writeFileAtomic } from '../lib/write-file.ts';
 import type { LoadCounts, LoadedFile } from './counts.ts';
 import { crashPoint } from './crash.ts';
 
@@ -41,15 +42,8 @@ export function newLoadId(now = new Date()): string {
 
 const recordPath = (dataDir: string, loadId: string) => join(layout(dataDir).loads, `${loadId}.json`);
 
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 export function writePendingRecord(dataDir: string, rec: LoadRecord): void {
-  writeAtomically(recordPath(dataDir, rec.load_id) + '.pending', JSON.stringify(rec, null, 2) + '\n');
+  writeFileAtomic(recordPath(dataDir, rec.load_id) + '.pending', JSON.stringify(rec, null, 2) + '\n');
 }
 
 function listRecords(dataDir: string, suffix: string): string[] {
@@ -92,7 +86,7 @@ export function commitRecord(dataDir: string, rec: LoadRecord): void {
   }
   crashPoint('before-record');
   const committed = { ...rec, committed_at: new Date().toISOString() };
-  writeAtomically(recordPath(dataDir, rec.load_id) + '.pending', JSON.stringify(committed, null, 2) + '\n');
+  writeFileAtomic(recordPath(dataDir, rec.load_id) + '.pending', JSON.stringify(committed, null, 2) + '\n');
   renameSync(recordPath(dataDir, rec.load_id) + '.pending', recordPath(dataDir, rec.load_id));
   removeStaging(dataDir, rec.load_id);
 }
