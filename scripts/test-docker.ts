@@ -9,10 +9,8 @@
 //   npm run test:docker -- --require-engine        fails instead of skipping (CI)
 //   npm run test:docker -- --keep                  leaves a started engine running
 //   npm run test:docker -- <pattern>               only test files whose name contains <pattern>
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { ensurePythonEnv, projectRoot } from './setup/python-env.ts';
+import { findTestFiles, runTestFiles, selectTestFiles } from './lib/test-files.ts';
 import { engineEnv, engineRunning, ensureBaseImage, localEngine, prepareHost, startEngine, stopEngine } from './docker/local-engine.ts';
 import { dockerImageConfig, ensureDockerImage } from './lib/dbt-docker.ts';
 
@@ -20,15 +18,7 @@ const argv = process.argv.slice(2);
 const requireEngine = argv.includes('--require-engine');
 const keep = argv.includes('--keep');
 const filters = argv.filter((a) => !a.startsWith('--'));
-const dir = join(projectRoot, 'tests', 'docker');
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.test.ts') && (filters.length === 0 || filters.some((p) => f.includes(p))))
-  .sort()
-  .map((f) => join('tests', 'docker', f));
-if (files.length === 0) {
-  process.stderr.write(`no Docker test files match ${filters.join(' ')}\n`);
-  process.exit(2);
-}
+const files = selectTestFiles(findTestFiles('tests/docker'), filters, 'Docker test', 'name');
 
 const started = Date.now();
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
@@ -70,12 +60,7 @@ try {
     ensurePythonEnv(); // the venv runner is the reference the tests compare with
     const image = await ensureDockerImage(projectRoot, dockerImageConfig(env), env);
     say(`base and dbt image ${image} ready (${seconds()})`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
-      stdio: 'inherit',
-      cwd: projectRoot,
-      env: { ...env, TZ: 'UTC' },
-    });
-    status = r.status ?? 1;
+    status = runTestFiles(files, 1, { ...env, TZ: 'UTC' });
   }
 } catch (e) {
   say(`FAILED: ${(e as Error).message}`);

@@ -5,29 +5,13 @@
 // use Debian's Chromium, installed first when missing.
 //   npm test                 all tests
 //   npm test -- <pattern>    only test files whose path contains <pattern>
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { ensurePythonEnv, projectRoot } from './setup/python-env.ts';
+import { join } from 'node:path';
+import { ensurePythonEnv } from './setup/python-env.ts';
 import { ensureChromium } from './setup/chromium.ts';
-
-function findTests(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      if (name !== 'spark' && name !== 'docker' && name !== 'fixtures') findTests(p, out);
-    } else if (name.endsWith('.test.ts')) out.push(relative(projectRoot, p));
-  }
-  return out;
-}
+import { findTestFiles, runTestFiles, selectTestFiles } from './lib/test-files.ts';
 
 ensurePythonEnv();
-const filters = process.argv.slice(2);
-const files = findTests(join(projectRoot, 'tests')).filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)));
-if (files.length === 0) {
-  process.stderr.write(`no test files match ${filters.join(' ')}\n`);
-  process.exit(2);
-}
+const files = selectTestFiles(findTestFiles('tests', ['spark', 'docker', 'fixtures']), process.argv.slice(2), 'test');
 // the browser tests drive Debian's Chromium: install it first on a new machine
 if (files.some((f) => f.startsWith(join('tests', 'browser')))) {
   try {
@@ -37,8 +21,4 @@ if (files.some((f) => f.startsWith(join('tests', 'browser')))) {
     process.exit(2);
   }
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-  cwd: projectRoot,
-});
-process.exit(r.status ?? 1);
+process.exit(runTestFiles(files, 2));

@@ -1,6 +1,7 @@
 // `fxa-metrics docs`: the dbt docs site (lineage graph, model and column docs) in the data dir.
 import type { Command } from 'commander';
 import { action } from '../lib/command.ts';
+import { ExitCode, exitCodesLine } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { layout, resolveDataDir } from '../lib/paths.ts';
 import { checkTargetConfig } from '../lib/warehouse/index.ts';
@@ -27,7 +28,7 @@ Prints two paths on stdout, one a line:
 Works before any build (models, sources and lineage are there; no column
 types yet) and after one (columns and types come from the warehouse).
 Holds the data dir's lock while dbt runs.
-Exit codes: 0 ok, 1 dbt failed, 2 usage, 4 locked.`,
+${exitCodesLine([ExitCode.ok, ExitCode.failure, ExitCode.usage, ExitCode.locked])}`,
   );
   cmd.action(
     action(async (flags: CommonFlags) => {

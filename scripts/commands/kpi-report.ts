@@ -1,22 +1,18 @@
 // `fxa-metrics kpi-report` (alias `report`): the KPI report as one self-contained HTML file.
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { action } from '../lib/command.ts';
 import { log } from '../lib/log.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { checkTargetConfig, openWarehouse } from '../lib/warehouse/index.ts';
-import { resolveTarget, startLogging } from '../orchestration/cli-options.ts';
+import { addCommonOptions, resolveTarget, startLogging, type CommonFlags } from '../orchestration/cli-options.ts';
 import { writeKpiReport } from '../kpi-report/index.ts';
-import { parseRangeFlags } from '../kpi-report/range.ts';
-import type { LogFormat } from '../lib/log.ts';
+import { parseDayRangeFlags } from '../lib/days.ts';
 
-interface KpiReportFlags {
-  dataDir?: string;
-  target?: string;
+interface KpiReportFlags extends CommonFlags {
   out: string;
   from?: string;
   to?: string;
-  logFormat: LogFormat;
 }
 
 export function register(program: Command): void {
@@ -26,10 +22,8 @@ export function register(program: Command): void {
     .description('Write the KPI report (charts and tables of the KPI marts) as one HTML file that opens without network (alias: report).')
     .requiredOption('--out <file>', 'the HTML file to write (replaced when it exists)')
     .option('--from <YYYY-MM-DD>', 'first day shown (default: the first day in the KPI tables)')
-    .option('--to <YYYY-MM-DD>', 'last day shown, included (default: the last day in the KPI tables)')
-    .option('--data-dir <dir>', 'data directory (default: $FXA_DATA_DIR or ./data)')
-    .addOption(new Option('--target <target>', 'warehouse to read (default: $FXA_DBT_TARGET or duckdb)').choices(['duckdb', 'databricks']))
-    .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'));
+    .option('--to <YYYY-MM-DD>', 'last day shown, included (default: the last day in the KPI tables)');
+  addCommonOptions(cmd, { json: false, target: 'warehouse to read' });
   cmd.addHelpText(
     'after',
     `
@@ -41,7 +35,7 @@ writes the report, saying "no data in range".`,
   cmd.action(
     action(async (flags: KpiReportFlags) => {
       startLogging(flags);
-      const range = parseRangeFlags(flags);
+      const range = parseDayRangeFlags(flags);
       const target = resolveTarget(flags.target);
       await checkTargetConfig(target);
       const wh = await openWarehouse({ target, dataDir: resolveDataDir(flags.dataDir), readOnly: true });

@@ -4,18 +4,9 @@ import { action } from '../lib/command.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { runNightly } from '../orchestration/nightly.ts';
 import { parseDayFlag } from '../lib/days.ts';
-import {
-  addCommonOptions,
-  finishRun,
-  parsePositiveInt,
-  parseRate,
-  resolveTarget,
-  startLogging,
-  DEFAULT_SAMPLE,
-  type CommonFlags,
-} from '../orchestration/cli-options.ts';
+import * as cli from '../orchestration/cli-options.ts';
 
-interface NightlyFlags extends CommonFlags {
+interface NightlyFlags extends cli.CommonFlags {
   input: string;
   date?: string;
   hmacKeyFile?: string;
@@ -34,10 +25,10 @@ export function register(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'also rebuild this day, even when nothing new touched it')
     .option('--hmac-key-file <file>', 'file holding the uid HMAC key (default: $FXA_UID_HMAC_KEY)')
     .option('--max-reject-rate <rate>', 'fail the data checks (exit 3) when rejected/read lines exceed this share', '0.01')
-    .option('--sample <n>', 'rows per table checked against its row schema', String(DEFAULT_SAMPLE))
+    .addOption(cli.sampleOption())
     .option('--no-kpi-report', 'do not write the KPI report <data-dir>/runs/<run-id>.report.html')
     .option('--no-report', 'the same as --no-kpi-report (its earlier name)');
-  addCommonOptions(cmd).addHelpText(
+  cli.addCommonOptions(cmd).addHelpText(
     'after',
     `
 Days rebuilt: one contiguous range from the earliest to the latest day touched
@@ -49,20 +40,20 @@ cannot be written the data stays built and the run exits 1).`,
   );
   cmd.action(
     action(async (flags: NightlyFlags) => {
-      startLogging(flags);
+      cli.startLogging(flags);
       const outcome = await runNightly({
         input: flags.input,
         dataDir: resolveDataDir(flags.dataDir),
-        target: resolveTarget(flags.target),
+        target: cli.resolveTarget(flags.target),
         date: parseDayFlag('--date', flags.date),
         hmacKeyFile: flags.hmacKeyFile,
-        maxRejectRate: parseRate(flags.maxRejectRate),
-        sample: parsePositiveInt('--sample', flags.sample, 0),
+        maxRejectRate: cli.parseRate(flags.maxRejectRate),
+        sample: cli.parseSample(flags.sample),
         // the loader's progress lines are plain text: keep them out of JSON logs
         progress: flags.logFormat === 'json' ? 'never' : 'auto',
         kpiReport: flags.kpiReport && flags.report,
       });
-      return finishRun(outcome, flags);
+      return cli.finishRun(outcome, flags);
     }),
   );
 }

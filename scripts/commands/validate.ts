@@ -8,16 +8,9 @@ import { checkTargetConfig, openWarehouse } from '../lib/warehouse/index.ts';
 import { redact } from '../lib/secrets.ts';
 import { readTableContracts } from '../orchestration/table-contracts.ts';
 import { validateWarehouse } from '../orchestration/validate.ts';
-import {
-  addCommonOptions,
-  parsePositiveInt,
-  resolveTarget,
-  startLogging,
-  DEFAULT_SAMPLE,
-  type CommonFlags,
-} from '../orchestration/cli-options.ts';
+import * as cli from '../orchestration/cli-options.ts';
 
-interface ValidateFlags extends CommonFlags {
+interface ValidateFlags extends cli.CommonFlags {
   sample: string;
 }
 
@@ -25,15 +18,15 @@ export function register(program: Command): void {
   const cmd = program
     .command('validate')
     .description('Check the live warehouse against the table contracts in schemas/tables/ (columns, types, nullability, sampled rows).')
-    .option('--sample <n>', 'rows per table checked against its row schema', String(DEFAULT_SAMPLE));
-  addCommonOptions(cmd, { json: false });
+    .addOption(cli.sampleOption());
+  cli.addCommonOptions(cmd, { json: false });
   cmd.option('--json', 'print the findings as JSON on stdout');
-  cmd.addHelpText('after', '\nExit 0 when the warehouse matches every contract, 3 on any finding.');
+  cmd.addHelpText('after', `\nExit ${ExitCode.ok} when the warehouse matches every contract, ${ExitCode.dataChecks} on any finding.`);
   cmd.action(
     action(async (flags: ValidateFlags) => {
-      startLogging(flags);
-      const target = resolveTarget(flags.target);
-      const sample = parsePositiveInt('--sample', flags.sample, 0);
+      cli.startLogging(flags);
+      const target = cli.resolveTarget(flags.target);
+      const sample = cli.parseSample(flags.sample);
       await checkTargetConfig(target);
       const contracts = readTableContracts();
       const wh = await openWarehouse({ target, dataDir: resolveDataDir(flags.dataDir), readOnly: true });

@@ -219,6 +219,23 @@ function openingPages(rng: Rng, flow: Flow, view: string, mayAbandon: boolean): 
 }
 
 /**
+ * The email a new session must confirm: sent, the "check your inbox" page,
+ * then `neverClicked` of the users stop there (BOUNCE_SHARE of them because
+ * it bounced) and the others click its link. Returns whether they clicked.
+ */
+function emailLinkClicked(rng: Rng, flow: Flow, email: 'confirmation' | 'verification', sentMaxMs: number, neverClicked: number): boolean {
+  flow.auth(`email.${email}.sent`, 5, sentMaxMs);
+  flow.content('flow.confirm.view', 300, 2_500);
+  if (rng.chance(neverClicked)) {
+    if (rng.chance(BOUNCE_SHARE)) flow.auth(`email.${email}.bounced`, 2_000, 300_000);
+    return false;
+  }
+  const click = clickDelay(rng);
+  flow.auth(`email.${email}.clicked`, click, click + 1_000);
+  return true;
+}
+
+/**
  * A sign-in (`signin` or `force_auth` page); the user may mistype, be blocked
  * or leave. Returns the time of account.login, or -1 when it never happened.
  */
@@ -252,14 +269,7 @@ export function signInFlow(rng: Rng, out: Emitter, user: User, beginMs: number, 
   const loginMs = flow.now;
   let signal = 'account.login';
   if (rng.chance(0.35)) {
-    flow.auth('email.confirmation.sent', 5, 300);
-    flow.content('flow.confirm.view', 300, 2_500);
-    if (rng.chance(0.1)) {
-      if (rng.chance(BOUNCE_SHARE)) flow.auth('email.confirmation.bounced', 2_000, 300_000);
-      return loginMs;
-    }
-    const click = clickDelay(rng);
-    flow.auth('email.confirmation.clicked', click, click + 1_000);
+    if (!emailLinkClicked(rng, flow, 'confirmation', 300, 0.1)) return loginMs;
     flow.auth('account.confirmed', 100, 3_000);
     signal = 'account.confirmed';
   }
@@ -279,14 +289,7 @@ export function signUpFlow(rng: Rng, out: Emitter, user: User, beginMs: number, 
   flow.auth('route./account/create.200', 100, 1_200);
   flow.auth('account.created', 1, 20);
   const createdMs = flow.now;
-  flow.auth('email.verification.sent', 5, 400);
-  flow.content('flow.confirm.view', 300, 2_500);
-  if (rng.chance(0.12)) {
-    if (rng.chance(BOUNCE_SHARE)) flow.auth('email.verification.bounced', 2_000, 300_000);
-    return createdMs;
-  }
-  const click = clickDelay(rng);
-  flow.auth('email.verification.clicked', click, click + 1_000);
+  if (!emailLinkClicked(rng, flow, 'verification', 400, 0.12)) return createdMs;
   flow.auth('account.verified', 50, 2_000);
   flow.auth('flow.complete', 1, 80, ',"flowCompleteSignal":"account.verified"');
   return createdMs;

@@ -1,9 +1,8 @@
 // The KPI report: reads the KPI marts through the warehouse interface and
 // writes one self-contained HTML file. Used by `fxa-metrics report` and by
 // the nightly job.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Warehouse } from '../lib/warehouse/types.ts';
+import { writeFileAtomic } from '../lib/write-file.ts';
 import { readAssets } from './assets.ts';
 import { renderReportHtml } from './html.ts';
 import { requireKpiTables } from './kpi-tables.ts';
@@ -46,13 +45,9 @@ export interface WrittenReport {
   range: ReportData['range'];
 }
 
-/** Renders and writes the page (through a temporary file, so a reader never sees half of it). */
+/** Renders and writes the page (atomically, so a reader never sees half of it). */
 export function writeReportHtml(data: ReportData, out: string): WrittenReport {
-  const html = renderReportHtml(data, readAssets());
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.tmp`;
-  writeFileSync(tmp, html);
-  renameSync(tmp, out);
+  writeFileAtomic(out, renderReportHtml(data, readAssets()));
   return { path: out, charts: data.charts.length, chartsWithData: data.charts.filter((c) => !isEmptyChart(c)).length, range: data.range };
 }
 

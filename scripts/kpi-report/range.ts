@@ -1,21 +1,9 @@
 // Which days the report covers: --from/--to when given, otherwise the days
 // the KPI tables hold. A flag outside the data still gives a range (its
 // charts say "no data in range"); only a reversed pair of flags is an error.
-import { usageError } from '../lib/errors.ts';
-import { parseDayFlag, type DayRange } from '../lib/days.ts';
+import type { DayRange, DayRangeFlags } from '../lib/days.ts';
 
-export interface RangeFlags {
-  from?: string;
-  to?: string;
-}
-
-/** Checks --from/--to (YYYY-MM-DD, from ≤ to); a usage error (exit 2) names the flag. */
-export function parseRangeFlags(flags: RangeFlags): RangeFlags {
-  const from = parseDayFlag('--from', flags.from);
-  const to = parseDayFlag('--to', flags.to);
-  if (from && to && from > to) throw usageError(`--from ${from} is after --to ${to}`);
-  return { from, to };
-}
+export type RangeFlags = DayRangeFlags;
 
 /** The report's days; null only when no flag is given and the KPI tables are empty. */
 export function resolveRange(flags: RangeFlags, available: DayRange | null): DayRange | null {

@@ -130,6 +130,26 @@ function fillMarks(fills: WindowFill[], labels: string[]): Array<string | null> 
   });
 }
 
+/** A line chart by day whose table is its datasets, each row marked by the windows (`fills`) it falls short of. */
+function windowedLineChart(
+  head: Pick<ChartSpec, 'id' | 'title' | 'caption' | 'warning'>,
+  labels: string[],
+  datasets: Dataset[],
+  fills: WindowFill[],
+): ChartSpec {
+  const { id, title, caption, warning } = head;
+  return {
+    id,
+    title,
+    caption,
+    type: 'line',
+    labels,
+    datasets,
+    warning,
+    table: { ...seriesTable('day', labels, datasets), marks: fillMarks(fills, labels) },
+  };
+}
+
 /** Sorted distinct values. */
 function distinct(values: string[]): string[] {
   return [...new Set(values)].sort();
@@ -195,19 +215,16 @@ function engagementChart(rows: EngagementRow[], range: DayRange | null, first: s
     dataset('multi-device users', multi, 'ratio', partial),
     dataset('single-device users', single, 'ratio', partial),
   ];
-  return {
+  const head = {
     id: 'engagement',
     title: 'Engagement ratio',
     caption:
       `Engagement ratio = mean DAU over the 7 days ending each day ÷ MAU (distinct uids active in the 28 days ending that day), ` +
       `all users and single- vs multi-device users; kpi_engagement_daily, ${days(range)}.` +
       fillSentence(fill, 'The ratio is'),
-    type: 'line',
-    labels,
-    datasets,
     warning: fillWarning(fill, 'its rise'),
-    table: { ...seriesTable('day', labels, datasets), marks: fillMarks([fill], labels) },
   };
+  return windowedLineChart(head, labels, datasets, [fill]);
 }
 
 function dauMauChart(rows: EngagementRow[], range: DayRange | null, first: string | null): ChartSpec {
@@ -223,7 +240,7 @@ function dauMauChart(rows: EngagementRow[], range: DayRange | null, first: strin
     dataset('7-day mean DAU', mean, 'mean', { partial: week.partial }),
     dataset('MAU', mau, 'int', { partial: month.partial }),
   ];
-  return {
+  const head = {
     id: 'dau-mau',
     title: 'Daily and monthly active users',
     caption:
@@ -231,12 +248,9 @@ function dauMauChart(rows: EngagementRow[], range: DayRange | null, first: strin
       `MAU = distinct uids active in the 28 days ending it; kpi_engagement_daily (breakdown 'all'), ${days(range)}.` +
       fillSentence(week, 'The 7-day mean is') +
       fillSentence(month, 'MAU is'),
-    type: 'line',
-    labels,
-    datasets,
     warning: fillWarning(month, 'the rise of MAU'),
-    table: { ...seriesTable('day', labels, datasets), marks: fillMarks([week, month], labels) },
   };
+  return windowedLineChart(head, labels, datasets, [week, month]);
 }
 
 function engagementByOsChart(rows: EngagementRow[], range: DayRange | null, first: string | null): ChartSpec {
@@ -264,19 +278,16 @@ function engagementByOsChart(rows: EngagementRow[], range: DayRange | null, firs
       { partial: fill.partial },
     ),
   );
-  return {
+  const head = {
     id: 'engagement-os',
     title: 'Engagement ratio by operating system',
     caption:
       `Engagement ratio (7-day mean DAU ÷ 28-day MAU) of the users of each OS, for the ${TOP_OS} OSes with the most DAU summed over the days; ` +
       `a user counts in every OS they were active with; kpi_engagement_daily (breakdown 'ua_os'), ${days(range)}.` +
       fillSentence(fill, 'The ratio is'),
-    type: 'line',
-    labels,
-    datasets,
     warning: fillWarning(fill, 'its rise'),
-    table: { ...seriesTable('day', labels, datasets), marks: fillMarks([fill], labels) },
   };
+  return windowedLineChart(head, labels, datasets, [fill]);
 }
 
 function multiDeviceChart(rows: MultiDeviceRow[], range: DayRange | null, first: string | null): ChartSpec {

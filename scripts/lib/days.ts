@@ -17,6 +17,19 @@ export function parseDayFlag(flag: string, value: string | undefined): string | 
   return value;
 }
 
+export interface DayRangeFlags {
+  from?: string;
+  to?: string;
+}
+
+/** Checks --from/--to (YYYY-MM-DD, from ≤ to; either may be absent); a usage error (exit 2) names the flag. */
+export function parseDayRangeFlags(flags: DayRangeFlags): DayRangeFlags {
+  const from = parseDayFlag('--from', flags.from);
+  const to = parseDayFlag('--to', flags.to);
+  if (from && to && from > to) throw usageError(`--from ${from} is after --to ${to}`);
+  return { from, to };
+}
+
 export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * MS_PER_DAY).toISOString().slice(0, 10);
 }

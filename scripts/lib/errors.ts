@@ -33,6 +33,11 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, { meaning: string; when: 
   143: { meaning: 'interrupted by SIGTERM', when: 'the same as 130' },
 };
 
+/** One line of a command's `--help` naming the exit codes it can end with, in the words of EXIT_CODE_MEANINGS. */
+export function exitCodesLine(codes: ExitCodeValue[]): string {
+  return `Exit codes: ${codes.map((c) => `${c} ${EXIT_CODE_MEANINGS[c].meaning}`).join(', ')}.`;
+}
+
 /** An error that ends the command with one clear line on stderr and a given exit code. */
 export class CliError extends Error {
   constructor(

@@ -16,15 +16,36 @@ export interface CommonFlags {
   logFormat: LogFormat;
 }
 
-export function addCommonOptions(cmd: Command, opts: { json?: boolean } = { json: true }): Command {
+/**
+ * --data-dir, --target and --log-format, then --json for the run-report
+ * (json: false leaves --json to the command); `target` words what --target
+ * names for a command that only reads.
+ */
+export function addCommonOptions(cmd: Command, opts: { json?: boolean; target?: string } = {}): Command {
+  const { json = true, target = 'warehouse / dbt target' } = opts;
   cmd
     .option('--data-dir <dir>', 'data directory (default: $FXA_DATA_DIR or ./data)')
-    .addOption(
-      new Option('--target <target>', 'warehouse / dbt target (default: $FXA_DBT_TARGET or duckdb)').choices(['duckdb', 'databricks']),
-    )
+    .addOption(new Option('--target <target>', `${target} (default: $FXA_DBT_TARGET or duckdb)`).choices(['duckdb', 'databricks']))
     .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(['text', 'json']).default('text'));
-  if (opts.json) cmd.option('--json', 'print the run-report as JSON on stdout');
+  if (json) cmd.option('--json', 'print the run-report as JSON on stdout');
   return cmd;
+}
+
+/** --sample of the commands that check tables against their row schemas; read it with parseSample. */
+export const sampleOption = () =>
+  new Option('--sample <n>', 'rows per table checked against its row schema').default(String(DEFAULT_SAMPLE));
+
+export const parseSample = (value: string): number => parsePositiveInt('--sample', value, 0);
+
+/** --from/--to of the commands that rebuild a range of days; read them with parseDayRangeFlags (scripts/lib/days.ts). */
+export function addRebuildRangeOptions(cmd: Command, opts: { required: boolean }): Command {
+  const day = (flags: string, description: string) => {
+    const o = new Option(flags, description);
+    return opts.required ? o.makeOptionMandatory() : o;
+  };
+  return cmd
+    .addOption(day('--from <YYYY-MM-DD>', 'first day to rebuild'))
+    .addOption(day('--to <YYYY-MM-DD>', 'last day to rebuild (included)'));
 }
 
 export function resolveTarget(flag: string | undefined): WarehouseTarget {

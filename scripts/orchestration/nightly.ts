@@ -10,7 +10,7 @@ import { checkTargetConfig, type WarehouseTarget } from '../lib/warehouse/index.
 import { loadFiles, resolveHmacKey } from '../loader/index.ts';
 import { checkDataDirKey } from '../loader/key.ts';
 import { coveringRange, type DayRange } from '../lib/days.ts';
-import { raise, type RunReport } from './run-report.ts';
+import { markNoop, raise, type RunReport } from './run-report.ts';
 import { markBuilt, markValidated, type RunState } from './run-state.ts';
 import { runLoad, runLocked, type RunOutcome } from './run.ts';
 import { buildStep, checksStep, kpiReportStep } from './steps.ts';
@@ -91,7 +91,7 @@ async function nightlySteps(
   const full = state.needsFullBuild ?? false;
   const needsBuild = full || range !== null;
   if (!needsBuild && !state.unvalidated) {
-    report.status = report.exitCode === ExitCode.ok ? 'noop' : report.status;
+    markNoop(report);
     report.message = 'nothing new to load and no day to rebuild';
     log.info(report.message);
     return;

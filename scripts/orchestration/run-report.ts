@@ -1,6 +1,6 @@
 // The run-report: <data dir>/runs/<run-id>.json, one per nightly/build/
 // backfill run, written even when the run does nothing or fails, and the one
-// setter of a run's outcome (raise).
+// setter of a run's outcome (raise; markNoop for a run with nothing to do).
 import { randomBytes } from 'node:crypto';
 import { layout } from '../lib/paths.ts';
 import { redact } from '../lib/secrets.ts';
@@ -137,4 +137,9 @@ export function raise(report: RunReport, exitCode: number, problem: string, stat
   report.problems.push(problem);
   if (codeRank(exitCode) >= codeRank(report.exitCode)) report.exitCode = exitCode;
   if (status ? STATUS_RANK[status] >= STATUS_RANK[report.status] : STATUS_RANK[report.status] === 0) report.status = status ?? 'failed';
+}
+
+/** A run that found nothing to do: 'noop' unless a problem was raised already (that outcome stands). */
+export function markNoop(report: RunReport): void {
+  if (report.exitCode === ExitCode.ok) report.status = 'noop';
 }

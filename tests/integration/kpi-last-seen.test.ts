@@ -14,8 +14,9 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { dbtOk, withWarehouses, type Query } from './models-compare.ts';
+import { dbtOk, withWarehouses } from './models-compare.ts';
 import { fullAndNightly } from './kpi-nights.ts';
+import { rowDifference, SAMPLED_TABLES } from '../lib/marts.ts';
 import { projectRoot } from './nightly-helpers.ts';
 
 const HMAC_KEY = 'last-seen-test-key';
@@ -29,15 +30,6 @@ function docExamples(doc: string): string[] {
 
 /** The documented sample_id: the uid's first 8 hex digits as a number, mod 100. */
 const documentedSampleId = (uid: string) => Number.parseInt(uid.slice(0, 8), 16) % 100;
-
-/** Rows of one query and not the other, both ways (EXCEPT ALL: duplicates count). */
-async function difference(q: Query, a: string, b: string) {
-  const [d] = await q(`select
-      (select count(*) from (select * from (${a}) except all select * from (${b}))) as only_a,
-      (select count(*) from (select * from (${b}) except all select * from (${a}))) as only_b,
-      (select count(*) from (${a})) as rows_a`);
-  return { onlyA: Number(d.only_a), onlyB: Number(d.only_b), rowsA: Number(d.rows_a) };
-}
 
 // The patterns the plain way: every calendar day from the first to the last
 // day with activity, joined with every seen day of the 28 days ending it;
@@ -104,13 +96,13 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
     });
 
     await t.test('users_last_seen equals the direct computation', async () => {
-      const d = await difference(q, `select * exclude (sample_id) from f.main.users_last_seen`, directLastSeen('f'));
+      const d = await rowDifference(q, `select * exclude (sample_id) from f.main.users_last_seen`, directLastSeen('f'));
       assert.ok(d.rowsA > 1000, `rows: ${d.rowsA}`);
       assert.deepEqual({ onlyModel: d.onlyA, onlyDirect: d.onlyB }, { onlyModel: 0, onlyDirect: 0 });
     });
 
     await t.test('users_os_last_seen equals the direct computation', async () => {
-      const d = await difference(q, `select day, uid, ua_os, days_seen_bits from f.main.users_os_last_seen`, directOsLastSeen('f'));
+      const d = await rowDifference(q, `select day, uid, ua_os, days_seen_bits from f.main.users_os_last_seen`, directOsLastSeen('f'));
       assert.ok(d.rowsA > 1000, `rows: ${d.rowsA}`);
       assert.deepEqual({ onlyModel: d.onlyA, onlyDirect: d.onlyB }, { onlyModel: 0, onlyDirect: 0 });
     });
@@ -119,13 +111,13 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
       const tampered = `select * exclude (sample_id) replace (
           case when day = date '2024-01-20' and days_seen_bits > 1 then xor(days_seen_bits, 2) else days_seen_bits end as days_seen_bits)
         from f.main.users_last_seen`;
-      const d = await difference(q, tampered, directLastSeen('f'));
+      const d = await rowDifference(q, tampered, directLastSeen('f'));
       assert.ok(d.onlyA > 0 && d.onlyA === d.onlyB, JSON.stringify(d));
     });
 
     for (const table of LAST_SEEN_TABLES) {
       await t.test(`nightly runs equal the full build: ${table}`, async () => {
-        const d = await difference(q, `select * from f.main.${table}`, `select * from n.main.${table}`);
+        const d = await rowDifference(q, `select * from f.main.${table}`, `select * from n.main.${table}`);
         assert.ok(d.rowsA > 0);
         assert.deepEqual({ onlyFull: d.onlyA, onlyNightly: d.onlyB }, { onlyFull: 0, onlyNightly: 0 });
       });
@@ -136,16 +128,8 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
           where database_name = 'f' and schema_name = 'main' and column_name = 'sample_id' order by table_name`);
       assert.deepEqual(
         tables.map((r) => r.table_name),
-        [
-          'activity_events',
-          'daily_activity_per_device',
-          'daily_multi_device_users',
-          'flow_events',
-          'flow_experiments',
-          'flow_metadata',
-          'users_last_seen',
-          'users_os_last_seen',
-        ],
+        [...SAMPLED_TABLES].sort(),
+        'the tables whose contract has a sample_id (schemas/tables/)',
       );
       const withUid = await q(`select table_name from duckdb_columns()
           where database_name = 'f' and schema_name = 'main' and column_name = 'uid' order by table_name`);
@@ -173,7 +157,11 @@ test('users_last_seen: equal to a direct computation, nights equal a full build,
     }
     await t.test('the engagement ratio example of docs/kpis.md equals the table', async () => {
       const [example] = docExamples('docs/kpis.md');
-      const d = await difference(q, example, `select day, engagement_ratio from kpi_engagement_daily where breakdown = 'all' order by day`);
+      const d = await rowDifference(
+        q,
+        example,
+        `select day, engagement_ratio from kpi_engagement_daily where breakdown = 'all' order by day`,
+      );
       assert.ok(d.rowsA > 40);
       assert.deepEqual([d.onlyA, d.onlyB], [0, 0]);
     });

@@ -14,6 +14,11 @@ export const BASE_MARTS: string[] = contracts
   .filter((c) => !String(c['x-generated-from'] ?? '').includes('/kpi/'))
   .map((c) => c['x-table']);
 
+/** The published tables with a sample_id column: the contracts' answer to which tables carry a uid. */
+export const SAMPLED_TABLES: string[] = contracts
+  .filter((c) => c['x-columns'].some((col) => col.name === 'sample_id'))
+  .map((c) => c['x-table']);
+
 /** Runs a query and returns its rows as objects. */
 export type Rows = (sql: string) => Promise<Record<string, unknown>[]>;
 

@@ -94,13 +94,7 @@ progress_counts as (
         count(*) as flows
     from progress
     inner join flows on progress.flow_id = flows.flow_id
-    group by
-        flows.export_date,
-        progress.funnel,
-        {%- for column in segment_columns %}
-        flows.{{ column }},
-        {%- endfor %}
-        progress.steps_reached
+    group by all
 
 ),
 
@@ -120,14 +114,7 @@ final as (
         ) as bigint) as flows
     from progress_counts
     inner join steps on progress_counts.funnel = steps.funnel
-    group by
-        progress_counts.export_date,
-        progress_counts.funnel,
-        {%- for column in segment_columns %}
-        progress_counts.{{ column }},
-        {%- endfor %}
-        steps.step_number,
-        steps.step_name
+    group by all
 
 )
 

@@ -1,6 +1,9 @@
 // The input rules of docs/contract.md#input, written out independently of the generator, so
 // that the generator's tests check its output against the contract rather
-// than against itself.
+// than against itself. The free-form optional fields come from the event
+// schemas (tests/lib/event-schemas.ts), the contract's own list of them.
+import { optionalStringFields } from '../../lib/event-schemas.ts';
+
 export type LineKind = 'flow' | 'activity' | 'noise' | 'bad';
 
 export interface ClassifiedLine {
@@ -12,19 +15,8 @@ export interface ClassifiedLine {
 
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
-const OPTIONAL_FLOW_STRINGS = [
-  'locale',
-  'userAgent',
-  'context',
-  'entrypoint',
-  'migration',
-  'service',
-  'utm_campaign',
-  'utm_content',
-  'utm_medium',
-  'utm_source',
-  'utm_term',
-];
+const OPTIONAL_FLOW_STRINGS = optionalStringFields('flow');
+const OPTIONAL_ACTIVITY_STRINGS = optionalStringFields('activity');
 
 export function classify(line: string): ClassifiedLine {
   if (line.trim() === '') return { kind: 'noise' };
@@ -53,7 +45,7 @@ export function classify(line: string): ClassifiedLine {
   if (f.device_id !== undefined && f.device_id !== '' && (typeof f.device_id !== 'string' || !HEX32.test(f.device_id))) {
     return { kind: 'bad', reason: 'device_id' };
   }
-  for (const k of ['service', 'userAgent']) if (f[k] !== undefined && typeof f[k] !== 'string') return { kind: 'bad', reason: k };
+  for (const k of OPTIONAL_ACTIVITY_STRINGS) if (f[k] !== undefined && typeof f[k] !== 'string') return { kind: 'bad', reason: k };
   if (f.time !== undefined && !Number.isInteger(f.time)) return { kind: 'bad', reason: 'time' };
   return { kind: 'activity', envelope: env };
 }

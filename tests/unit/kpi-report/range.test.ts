@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRangeFlags, resolveRange } from '../../../scripts/kpi-report/range.ts';
+import { parseDayRangeFlags as parseRangeFlags } from '../../../scripts/lib/days.ts';
+import { resolveRange } from '../../../scripts/kpi-report/range.ts';
 import { CliError } from '../../../scripts/lib/errors.ts';
 
 const data = { from: '2017-03-01', to: '2017-03-07' };
