@@ -11,6 +11,7 @@
 // sent to JavaScript, never cast into one that passes.
 import { createHash } from 'node:crypto';
 import { checkName, objectCheck, readSchema, valueColumns, type ObjectSchema, type ValueRefs } from './schema-sql.ts';
+import { LINEAGE_COLUMNS, RAW_COLUMNS } from './raw-schema.ts';
 import { sqlString } from './sql.ts';
 
 export interface EventSchemas {
@@ -27,27 +28,23 @@ export function readEventSchemas(): EventSchemas {
   };
 }
 
-/** Columns of a staged scan file after _ord and kind; ua is the raw user agent (parsed in JS once per string). */
-export const SCAN_COLUMNS: readonly (readonly [string, string])[] = [
-  ['time_ms', 'BIGINT'],
-  ['flow_time', 'BIGINT'],
-  ['flow_id', 'VARCHAR'],
-  ['type', 'VARCHAR'],
-  ['uid', 'VARCHAR'],
-  ['locale', 'VARCHAR'],
-  ['ua', 'VARCHAR'],
-  ['context', 'VARCHAR'],
-  ['entrypoint', 'VARCHAR'],
-  ['migration', 'VARCHAR'],
-  ['service', 'VARCHAR'],
-  ['utm_campaign', 'VARCHAR'],
-  ['utm_content', 'VARCHAR'],
-  ['utm_medium', 'VARCHAR'],
-  ['utm_source', 'VARCHAR'],
-  ['utm_term', 'VARCHAR'],
-  ['dnt', 'BOOLEAN'],
-  ['device_id', 'VARCHAR'],
-];
+const UA_PARTS = new Set(['ua_browser', 'ua_version', 'ua_os']);
+
+/**
+ * Columns of a staged scan file after _ord and kind: the raw tables' columns
+ * (raw-schema.ts) less the lineage, both tables in one row, with the raw
+ * user agent `ua` in place of the three columns parsed from it (in JS, once
+ * per distinct string).
+ */
+export const SCAN_COLUMNS: readonly (readonly [string, string])[] = (() => {
+  const lineage = new Set(LINEAGE_COLUMNS.map(([n]) => n));
+  const out: [string, string][] = [];
+  for (const [name, type] of [...RAW_COLUMNS.flow_events, ...RAW_COLUMNS.activity_events]) {
+    const col: [string, string] = UA_PARTS.has(name) ? ['ua', 'VARCHAR'] : [name, type];
+    if (!lineage.has(name) && !out.some(([n]) => n === col[0])) out.push(col);
+  }
+  return out;
+})();
 
 const METRIC_TYPES = { flow: 'flowEvent', activity: 'activityEvent' } as const;
 const BEGIN_NAME = `'^flow\\.[^\\n\\r\\x{2028}\\x{2029}]+\\.begin$'`;
@@ -119,6 +116,8 @@ export function scanSql(s: EventSchemas, source: string, out: string, maxLineByt
     dnt: `CASE WHEN ${isFlow} THEN f_dnt IS NOT DISTINCT FROM 'true' END`,
     device_id: `CASE WHEN kind = 'activity' THEN NULLIF(lower(${str('device_id')}), '') END`,
   };
+  const missing = SCAN_COLUMNS.filter(([n]) => !(n in exprs)).map(([n]) => n);
+  if (missing.length) throw new Error(`the scan has no expression for raw column(s) ${missing.join(', ')}`);
   const select = SCAN_COLUMNS.map(([n, ty]) => `CAST(${exprs[n]} AS ${ty}) AS ${n}`);
   return `
     COPY (

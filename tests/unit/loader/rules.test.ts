@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyLine, type Classified } from '../../../scripts/loader/rules.ts';
 import { activityEvent, flowEvent, loadOutcomes, without, type Outcome } from './helpers.ts';
+import { optionalStringFields } from '../../lib/event-schemas.ts';
 
 const line = (v: unknown) => JSON.stringify(v);
 
@@ -126,19 +127,8 @@ rulesTest('flow: uid optional, else 32 hex characters', (e) => {
 });
 
 rulesTest('flow: optional strings must be strings; dnt must be a boolean', (e) => {
-  const strings = [
-    'locale',
-    'userAgent',
-    'context',
-    'entrypoint',
-    'migration',
-    'service',
-    'utm_campaign',
-    'utm_content',
-    'utm_medium',
-    'utm_source',
-    'utm_term',
-  ];
+  const strings = optionalStringFields('flow');
+  assert.ok(strings.includes('utm_term') && strings.includes('userAgent'), 'the list is read from the flow schema');
   for (const f of strings) {
     e.kind(line(flowEvent({ [f]: 'v' })), 'flow', f);
     e.reason(line(flowEvent({ [f]: 1 })), `flow.${f}`);
