@@ -6,6 +6,7 @@ import { configureLog, log, type LogFormat } from '../lib/log.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { registerSecret } from '../lib/secrets.ts';
 import { listLogFiles, loadFiles, resolveHmacKey, type LoadResult } from '../loader/index.ts';
+import { fileNotices } from '../loader/counts.ts';
 import { checkDataDirKey } from '../loader/key.ts';
 import { loadUnderLock } from '../orchestration/run.ts';
 
@@ -36,8 +37,7 @@ function countsTable(r: LoadResult): string {
   const head = r.noop ? 'nothing new to load (every file was loaded before)' : `load ${r.loadId}`;
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${String(v).padStart(12)}`);
   if (r.quarantineFile) lines.push(`  rejected lines: ${r.quarantineFile}`);
-  for (const f of r.files) if (f.status === 'unreadable') lines.push(`  unreadable: ${f.path}: ${f.reason}`);
-  for (const f of r.files) if (f.incomplete_last_line) lines.push(`  held back for a later load: the last line of ${f.path}`);
+  for (const notice of fileNotices(r.files)) lines.push(`  ${notice}`);
   if (r.daysTouched.length)
     lines.push(`  days: ${r.daysTouched[0]} … ${r.daysTouched[r.daysTouched.length - 1]} (${r.daysTouched.length})`);
   return [head, ...lines].join('\n') + '\n';

@@ -27,6 +27,15 @@ export interface LoadedFile {
   incomplete_last_line?: boolean;
 }
 
+/** What an operator must hear about the files of a load: each unreadable file and each held-back last line, one line each. */
+export function fileNotices(files: LoadedFile[]): string[] {
+  const out: string[] = [];
+  for (const f of files) if (f.status === 'unreadable') out.push(`unreadable: ${f.path}: ${f.reason}`);
+  for (const f of files)
+    if (f.incomplete_last_line) out.push(`held back: the last line of ${f.path} (no newline yet, the file is still written)`);
+  return out;
+}
+
 export function zeroCounts(): LoadCounts {
   return {
     lines_read: 0,

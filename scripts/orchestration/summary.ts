@@ -1,4 +1,5 @@
 // The few lines an operator reads after a run (stderr), from the run-report.
+import { fileNotices } from '../loader/counts.ts';
 import type { RunReport } from './run-report.ts';
 
 export function formatSummary(r: RunReport, reportFile: string | null): string {
@@ -17,9 +18,7 @@ export function formatSummary(r: RunReport, reportFile: string | null): string {
     const reasons = Object.entries(c.rejected_by_reason);
     if (reasons.length) lines.push(`  rejected by reason: ${reasons.map(([k, v]) => `${k}=${v}`).join(', ')}`);
     if (r.load.quarantineFile) lines.push(`  quarantine: ${r.load.quarantineFile}`);
-    for (const f of r.load.files) if (f.status === 'unreadable') lines.push(`  unreadable: ${f.path}: ${f.reason}`);
-    for (const f of r.load.files)
-      if (f.incomplete_last_line) lines.push(`  held back: the last line of ${f.path} (no newline yet, the file is still written)`);
+    for (const notice of fileNotices(r.load.files)) lines.push(`  ${notice}`);
   }
   if (r.build) {
     const where = r.build.mode === 'range' ? r.build.ranges.map((x) => `${x.from}..${x.to}`).join(', ') : r.build.mode;

@@ -5,17 +5,16 @@
 // a later load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadFiles } from '../../../scripts/loader/index.ts';
 import { countsAddUp } from '../../../scripts/loader/counts.ts';
-import { KEY, rawRows, tempDir, flowEvent } from './helpers.ts';
+import { KEY, markFinished, rawRows, tempDir, flowEvent, writeFinishedFile } from './helpers.ts';
 
 const load = (dataDir: string, inputs: string[]) => loadFiles({ dataDir, hmacKey: KEY, inputs, progress: 'never' });
 const lines = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => JSON.stringify(flowEvent({ flow_time: from + i })) + '\n').join('');
-const tenMinutesAgo = () => new Date(Date.now() - 10 * 60_000);
 const loadRecords = (dataDir: string) => readdirSync(join(dataDir, 'loads')).filter((n) => n.endsWith('.json'));
 
 test('a truncated .gz is reported with its reason, none of its lines load, the other files do', async (t) => {
@@ -126,7 +125,7 @@ test('a held-back last line that never completes is read again once the file is 
   const r1 = await load(dataDir, [file]);
   assert.deepEqual([r1.counts.lines_read, r1.files[0].incomplete_last_line], [2, true]);
 
-  utimesSync(file, tenMinutesAgo(), tenMinutesAgo());
+  markFinished(file);
   const r2 = await load(dataDir, [file]);
   assert.deepEqual(
     [r2.files[0].status, r2.counts.lines_read, r2.counts.duplicates, r2.counts.rejected_by_reason],
@@ -148,8 +147,7 @@ test('an unterminated last line of a file not changed for minutes loads at once;
   const dataDir = tempDir(t);
   const work = tempDir(t);
   const file = join(work, 'done.log');
-  writeFileSync(file, lines(1, 2) + JSON.stringify(flowEvent({ flow_time: 3 })));
-  utimesSync(file, tenMinutesAgo(), tenMinutesAgo());
+  writeFinishedFile(file, lines(1, 2) + JSON.stringify(flowEvent({ flow_time: 3 })));
   const blankTail = join(work, 'blank-tail.log');
   writeFileSync(blankTail, lines(7, 1) + '  ');
   const r = await load(dataDir, [file, blankTail]);
